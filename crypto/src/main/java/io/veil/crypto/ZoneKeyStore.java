@@ -1,0 +1,38 @@
+package io.veil.crypto;
+
+import java.nio.file.Path;
+
+/**
+ * A zone's keys in a PKCS#12 keystore created on first run: the versioned zone key-encryption key
+ * (wraps per-dataset data keys), the zone signing key and per-organisation signing keys. Rotation
+ * adds a new zone key version; {@link #rewrap} moves a wrapped data key to the current version
+ * without touching the data it protects.
+ */
+public interface ZoneKeyStore {
+    Suite suite();
+
+    /** Wrapped form of a data key: opaque bytes plus the zone key version that wrapped it. */
+    record WrappedKey(String zoneKeyVersion, byte[] ciphertext) {}
+
+    WrappedKey wrap(DataKey dataKey);
+
+    DataKey unwrap(WrappedKey wrapped);
+
+    String currentZoneKeyVersion();
+
+    /** Creates a new zone key version and makes it current; returns the new version id. Persists the keystore. */
+    String rotate();
+
+    /** Re-wraps under the current zone key version (no-op if already current). */
+    WrappedKey rewrap(WrappedKey wrapped);
+
+    /** The zone's signing key (ledger entries, checkpoints, zone-to-zone requests). */
+    SigningKey zoneSigningKey();
+
+    /** An organisation's signing key, created and persisted on first use. */
+    SigningKey orgSigningKey(String orgId);
+
+    static ZoneKeyStore openOrCreate(Path pkcs12File, char[] password, Suite suite) {
+        throw new UnsupportedOperationException("implemented by the crypto module");
+    }
+}
