@@ -1,0 +1,45 @@
+package io.veil.gateway.config;
+
+import io.veil.crypto.Suite;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything a zone operator configures, under the {@code veil.} prefix. Defaults give a local
+ * zone on embedded components (see application.yml).
+ */
+@ConfigurationProperties("veil")
+public record VeilProperties(
+        Zone zone,
+        @DefaultValue("./data/zone") Path dataDir,
+        Upload upload,
+        Identity identity,
+        Demo demo) {
+
+    public record Zone(@DefaultValue("zone-local") String id,
+                       @DefaultValue("PUBLIC") String tier,
+                       @DefaultValue("INTL") Suite suite,
+                       @DefaultValue("change-me-local-only") String keystorePassword) {}
+
+    /** Upload limits; a larger upload is refused with UPLOAD_TOO_LARGE while it streams. */
+    public record Upload(@DefaultValue("2147483648") long maxBytes,
+                         @DefaultValue("65536") int maxMetadataBytes) {}
+
+    /**
+     * Identity: {@code embedded=true} runs the Spring Authorization Server inside the gateway
+     * (local profile only). Otherwise tokens come from an external issuer (Keycloak) configured
+     * with spring.security.oauth2.resourceserver.jwt.issuer-uri. Claim names are configurable so a
+     * switch of issuer is configuration only.
+     */
+    public record Identity(@DefaultValue("true") boolean embedded,
+                           @DefaultValue("http://localhost:8080") String issuer,
+                           @DefaultValue("roles") String rolesClaim,
+                           @DefaultValue("org") String orgClaim,
+                           @DefaultValue("") List<String> audiences,
+                           @DefaultValue("60") long clockSkewSeconds) {}
+
+    public record Demo(@DefaultValue("false") boolean enabled) {}
+}

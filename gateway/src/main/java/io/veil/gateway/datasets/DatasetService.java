@@ -1,0 +1,221 @@
+package io.veil.gateway.datasets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veil.crypto.DataKey;
+import io.veil.crypto.ZoneKeyStore;
+import io.veil.gateway.api.ApiException;
+import io.veil.gateway.config.VeilProperties;
+import io.veil.gateway.ingest.CsvIngest;
+import io.veil.gateway.ingest.IngestException;
+import io.veil.gateway.ingest.IngestLimits;
+import io.veil.gateway.ingest.IngestResult;
+import io.veil.gateway.ingest.ParquetIngest;
+import io.veil.gateway.ingest.UploadFormat;
+import io.veil.gateway.ledger.LedgerOutbox;
+import io.veil.gateway.security.Caller;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.commons.fileupload2.core.FileItemInput;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Registers datasets and versions: streams the upload through the ingest parser straight into an
+ * encrypting blob writer (plaintext never reaches disk), then commits metadata and the ledger
+ * event in one transaction. Any failure deletes the blob; the data key dies with it (it is only
+ * ever persisted wrapped, inside the metadata row).
+ */
+@Service
+public class DatasetService {
+    private static final Pattern FILE_NAME = Pattern.compile("[^/\\\\\\p{Cntrl}]{1,255}");
+    private final DatasetStore store;
+    private final BlobStore blobs;
+    private final ZoneKeyStore keys;
+    private final LedgerOutbox outbox;
+    private final TransactionTemplate tx;
+    private final VeilProperties props;
+    private final ObjectMapper json;
+
+    public DatasetService(DatasetStore store, BlobStore blobs, ZoneKeyStore keys, LedgerOutbox outbox,
+                          TransactionTemplate tx, VeilProperties props, ObjectMapper json) {
+        this.store = store;
+        this.blobs = blobs;
+        this.keys = keys;
+        this.outbox = outbox;
+        this.tx = tx;
+        this.props = props;
+        this.json = json;
+    }
+
+    public record Registered(Dataset dataset, DatasetVersion version) {}
+
+    public Registered register(Caller caller, HttpServletRequest request) {
+        MultipartUpload upload = MultipartUpload.of(request);
+        FileItemInput first = upload.next();
+        if (first == null || !"metadata".equals(first.getFieldName())) {
+            throw ApiException.badRequest("MULTIPART_MISSING_PART",
+                    "the first part must be 'metadata' (JSON), followed by 'file'");
+        }
+        DatasetMetadata meta = DatasetMetadata.parse(MultipartUpload.readBounded(first, props.upload().maxMetadataBytes(), "METADATA_TOO_LARGE"));
+        FileItemInput file = upload.next();
+        if (file == null || !"file".equals(file.getFieldName())) {
+            throw ApiException.badRequest("MULTIPART_MISSING_PART", "a 'file' part (CSV or Parquet) is required");
+        }
+        try (InputStream in = file.getInputStream()) {
+            return register(caller, meta, file.getName(), file.getContentType(), in, upload::assertNoMoreParts);
+        } catch (IOException e) {
+            throw ApiException.badRequest("UPLOAD_TRUNCATED", "the upload ended before it was complete");
+        }
+    }
+
+    /** Registration from an already-parsed metadata object and a data stream (also used by the demo seeder). */
+    public Registered register(Caller caller, DatasetMetadata meta, String fileName, String contentType, InputStream data,
+                               Runnable afterData) {
+        if (store.findByOwnerAndName(caller.org(), meta.name()).isPresent()) {
+            throw ApiException.conflict("DATASET_NAME_TAKEN", "your organisation already has a dataset named " + meta.name());
+        }
+        String id = UUID.randomUUID().toString();
+        Stored s = ingest(data, fileName, contentType, id, 1, meta.columns(), afterData);
+        Dataset d = new Dataset(id, meta.name(), meta.description(), meta.tags(), meta.license(), caller.org(),
+                props.zone().id(), props.zone().tier(), meta.columns(), 1, Instant.now());
+        try {
+            boolean inserted = Boolean.TRUE.equals(tx.execute(st -> {
+                if (!store.insert(d, s.version())) return false;
+                outbox.record("DatasetRegistered", Map.of("dataset", id, "org", caller.org()), versionAttrs(s.version()));
+                return true;
+            }));
+            if (!inserted) {
+                throw ApiException.conflict("DATASET_NAME_TAKEN", "your organisation already has a dataset named " + meta.name());
+            }
+        } catch (RuntimeException e) {
+            blobs.delete(s.version().blobName());
+            throw e;
+        }
+        return new Registered(d, s.version());
+    }
+
+    public Registered addVersion(Caller caller, String datasetId, HttpServletRequest request) {
+        Dataset d = store.find(datasetId).orElseThrow(() -> ApiException.notFound("dataset"));
+        if (!d.ownerOrg().equals(caller.org())) {
+            throw ApiException.forbidden("NOT_DATASET_OWNER", "only the owning organisation may add versions");
+        }
+        MultipartUpload upload = MultipartUpload.of(request);
+        FileItemInput file = upload.next();
+        if (file == null || !"file".equals(file.getFieldName())) {
+            throw ApiException.badRequest("MULTIPART_MISSING_PART", "a 'file' part (CSV or Parquet) is required");
+        }
+        int next = d.currentVersion() + 1;
+        Stored s;
+        try (InputStream in = file.getInputStream()) {
+            s = ingest(in, file.getName(), file.getContentType(), datasetId, next, new LinkedHashMap<>(d.roles()),
+                    upload::assertNoMoreParts);
+        } catch (IOException e) {
+            throw ApiException.badRequest("UPLOAD_TRUNCATED", "the upload ended before it was complete");
+        }
+        try {
+            boolean added = Boolean.TRUE.equals(tx.execute(st -> {
+                if (!store.addVersion(s.version())) return false;
+                outbox.record("DatasetVersionAdded", Map.of("dataset", datasetId, "org", caller.org()), versionAttrs(s.version()));
+                return true;
+            }));
+            if (!added) throw ApiException.conflict("VERSION_CONFLICT", "another version was added concurrently; retry");
+        } catch (RuntimeException e) {
+            blobs.delete(s.version().blobName());
+            throw e;
+        }
+        return new Registered(store.find(datasetId).orElseThrow(), s.version());
+    }
+
+    private record Stored(DatasetVersion version) {}
+
+    /** Ingests + encrypts the data stream into a committed blob. Cleans up on any failure. */
+    private Stored ingest(InputStream data, String fileName, String contentType, String datasetId, int version,
+                          Map<String, String> roles, Runnable afterData) {
+        if (fileName != null && (!FILE_NAME.matcher(fileName).matches() || fileName.contains(".."))) {
+            throw ApiException.badRequest("FILE_NAME_INVALID", "file name contains path separators or control characters");
+        }
+        DataKey dataKey = DataKey.generate(keys.suite());
+        String blobName = BlobStore.blobName(datasetId, version);
+        byte[] aad = (datasetId + ":" + version).getBytes(StandardCharsets.UTF_8);
+        BlobStore.Pending pending;
+        try {
+            pending = blobs.create();
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
+        }
+        IngestResult result;
+        try (InputStream raw = new BufferedInputStream(data, 1 << 16)) {
+            raw.mark(8);
+            byte[] head = raw.readNBytes(4);
+            raw.reset();
+            UploadFormat format = UploadFormat.detect(fileName, contentType, head);
+            IngestLimits limits = IngestLimits.defaults().withMaxBytes(props.upload().maxBytes());
+            try (OutputStream enc = dataKey.encryptingStream(pending.out(), aad)) {
+                result = format == UploadFormat.PARQUET
+                        ? ParquetIngest.ingest(raw, roles, limits, enc)
+                        : CsvIngest.ingest(raw, roles, limits, enc);
+            }
+            afterData.run();
+            blobs.commit(pending, blobName);
+        } catch (IngestException e) {
+            pending.discard();
+            throw new ApiException(statusOf(e.code()), e.code(), e.getMessage());
+        } catch (ApiException e) {
+            pending.discard();
+            throw e;
+        } catch (IOException e) {
+            pending.discard();
+            throw ApiException.badRequest("UPLOAD_TRUNCATED", "the upload ended before it was complete");
+        } catch (RuntimeException e) {
+            pending.discard();
+            throw e;
+        }
+        ZoneKeyStore.WrappedKey wrapped = keys.wrap(dataKey);
+        long size;
+        try {
+            size = blobs.size(blobName);
+        } catch (IOException e) {
+            blobs.delete(blobName);
+            throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
+        }
+        try {
+            DatasetVersion v = new DatasetVersion(datasetId, version, result.sha256Hex(), result.rowCount(), size,
+                    json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
+                    Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now());
+            return new Stored(v);
+        } catch (Exception e) {
+            blobs.delete(blobName);
+            throw new IllegalStateException("cannot serialise schema", e);
+        }
+    }
+
+    private static HttpStatus statusOf(String code) {
+        return switch (code) {
+            case "UPLOAD_TOO_LARGE" -> HttpStatus.PAYLOAD_TOO_LARGE;
+            case "UNSUPPORTED_FORMAT", "PARQUET_UNSUPPORTED_HERE" -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+            case "UPLOAD_TRUNCATED", "COLUMN_ROLE_MISSING", "COLUMN_ROLE_UNKNOWN", "ROLE_FOR_UNKNOWN_COLUMN" -> HttpStatus.BAD_REQUEST;
+            default -> HttpStatus.UNPROCESSABLE_ENTITY;
+        };
+    }
+
+    private static Map<String, Object> versionAttrs(DatasetVersion v) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("version", v.version());
+        a.put("contentDigest", v.digest());
+        a.put("rowCount", v.rowCount());
+        a.put("zoneKeyVersion", v.zoneKeyVersion());
+        return a;
+    }
+}
