@@ -1,0 +1,12 @@
+package io.veil.policy;
+
+import java.util.Optional;
+
+/** Kinds of computation an offer may allow. */
+public enum JobType {
+    SQL, PSI_COUNT, PSI_SUM;
+
+    public static Optional<JobType> parse(String name) {
+        return Enums.parse(JobType.class, name);
+    }
+}

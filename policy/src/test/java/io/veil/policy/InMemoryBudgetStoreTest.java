@@ -1,0 +1,8 @@
+package io.veil.policy;
+
+class InMemoryBudgetStoreTest extends BudgetStoreContractTest {
+    @Override
+    protected BudgetStore newStore() {
+        return new InMemoryBudgetStore();
+    }
+}
