@@ -7,6 +7,6 @@ public interface SigningKey {
     VerifyingKey verifyingKey();
 
     static SigningKey generate(Suite suite) {
-        throw new UnsupportedOperationException("implemented by the crypto module");
+        return JcaSigningKey.generate(suite);
     }
 }

@@ -9,7 +9,8 @@ public interface VerifyingKey {
     /** Short stable id: lowercase hex of the first 8 bytes of suite-hash(encoded()). */
     String keyId();
 
+    /** Parses an SPKI of this suite's algorithm; anything else is an IllegalArgumentException. */
     static VerifyingKey decode(Suite suite, byte[] subjectPublicKeyInfo) {
-        throw new UnsupportedOperationException("implemented by the crypto module");
+        return JcaVerifyingKey.decode(suite, subjectPublicKeyInfo);
     }
 }

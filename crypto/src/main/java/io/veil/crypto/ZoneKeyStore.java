@@ -32,7 +32,22 @@ public interface ZoneKeyStore {
     /** An organisation's signing key, created and persisted on first use. */
     SigningKey orgSigningKey(String orgId);
 
+    /**
+     * Opens the keystore, or creates it (parent directories, owner-only permissions, a first zone
+     * key {@code v1} and the zone signing key) if the file does not exist.
+     *
+     * @throws WrongPasswordException if the password does not open an existing file
+     * @throws IllegalStateException if the file was created for the other suite or lacks zone keys
+     * @throws java.io.UncheckedIOException if the file cannot be read or written
+     */
     static ZoneKeyStore openOrCreate(Path pkcs12File, char[] password, Suite suite) {
-        throw new UnsupportedOperationException("implemented by the crypto module");
+        return Pkcs12ZoneKeyStore.openOrCreate(pkcs12File, password, suite);
+    }
+
+    /** The password does not open the keystore (its integrity MAC does not verify). */
+    final class WrongPasswordException extends IllegalStateException {
+        WrongPasswordException(String message) {
+            super(message);
+        }
     }
 }

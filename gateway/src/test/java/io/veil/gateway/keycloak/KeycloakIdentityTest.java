@@ -175,7 +175,6 @@ class KeycloakIdentityTest {
 
     @Test
     void keycloakTokensDriveRegistration() {
-        ApiClient unused = null; // registration over multipart is exercised with a Keycloak provider token
         String token = kc.accessToken("veil", "demo-provider", "demo-provider-secret");
         String boundary = "kc" + UUID.randomUUID().toString().replace("-", "");
         var parts = new java.util.LinkedHashMap<String, ApiClient.Part>();

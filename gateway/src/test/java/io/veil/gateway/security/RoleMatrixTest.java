@@ -32,7 +32,20 @@ class RoleMatrixTest extends GatewayTest {
             new Endpoint("GET", "/api/v1/datasets/" + ANY_ID + "/preview", ALL),
             new Endpoint("POST", "/api/v1/datasets/" + ANY_ID + "/versions", Set.of("provider")),
             new Endpoint("POST", "/api/v1/admin/keys/rotate", Set.of("zone-admin")),
-            new Endpoint("GET", "/actuator/prometheus", Set.of("zone-admin")));
+            new Endpoint("GET", "/actuator/prometheus", Set.of("zone-admin")),
+            new Endpoint("POST", "/api/v1/offers", Set.of("provider")),
+            new Endpoint("GET", "/api/v1/offers", ALL),
+            new Endpoint("GET", "/api/v1/offers/" + ANY_ID, ALL),
+            new Endpoint("POST", "/api/v1/contracts", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/contracts", ALL),
+            new Endpoint("GET", "/api/v1/contracts/" + ANY_ID, ALL),
+            new Endpoint("POST", "/api/v1/contracts/" + ANY_ID + "/accept", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/contracts/" + ANY_ID + "/reject", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/contracts/" + ANY_ID + "/revoke", Set.of("provider", "consumer")),
+            new Endpoint("GET", "/api/v1/contracts/" + ANY_ID + "/agreement", ALL),
+            new Endpoint("GET", "/api/v1/contracts/" + ANY_ID + "/verify", ALL),
+            new Endpoint("GET", "/api/v1/statements/charges", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/statements/revenue", Set.of("provider")));
 
     static Stream<Arguments> endpoints() {
         return ENDPOINTS.stream().map(e -> Arguments.of(e.method() + " " + e.path(), e));

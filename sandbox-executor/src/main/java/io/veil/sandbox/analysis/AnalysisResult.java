@@ -7,7 +7,7 @@ public sealed interface AnalysisResult {
     }
 
     /**
-     * @param code    stable machine-readable reason (see PRIVACY.md)
+     * @param code    stable machine-readable reason (see docs/privacy.md)
      * @param message human-readable; may name tables, columns and functions, never literals or data
      */
     record Rejected(String code, String message) implements AnalysisResult {

@@ -1,6 +1,6 @@
 package io.veil.sandbox.analysis;
 
-/** Stable rejection codes of the analyzer; documented in PRIVACY.md. */
+/** Stable rejection codes of the analyzer; documented in docs/privacy.md. */
 public final class Codes {
     private Codes() {
     }

@@ -1,6 +1,6 @@
 package io.veil.sandbox.plan;
 
-/** Outcome of planning: an executable plan, or a stable rejection code (see PRIVACY.md). */
+/** Outcome of planning: an executable plan, or a stable rejection code (see docs/privacy.md). */
 public sealed interface PlanResult {
     record Planned(ExecutionPlan plan) implements PlanResult {
     }

@@ -70,7 +70,7 @@ public record EnforcementSpec(int version, int minEntities, boolean grouped, int
      * @param epsilonPerMeasurement ε / number of noisy measurements (sequential composition)
      * @param delta                 δ of partition selection
      * @param maxRowsPerEntity      contribution bound the SQL enforces
-     * @param partitionThreshold    τ added to k for grouped queries (see PRIVACY.md)
+     * @param partitionThreshold    τ added to k for grouped queries (see docs/privacy.md)
      * @param microEpsilon          ε × 10^6 as charged to the budget
      */
     public record Dp(double epsilon, double epsilonPerMeasurement, double delta, int maxRowsPerEntity,

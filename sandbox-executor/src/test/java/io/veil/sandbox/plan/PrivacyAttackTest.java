@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Attacks from DESIGN.md that this layer must answer, including the ones it answers only with DP.
- * Tests named "...WithoutDp" document a limitation of thresholds alone (see PRIVACY.md).
+ * Tests named "...WithoutDp" document a limitation of thresholds alone (see docs/privacy.md).
  */
 class PrivacyAttackTest {
 
