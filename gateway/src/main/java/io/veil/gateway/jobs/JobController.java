@@ -1,0 +1,138 @@
+package io.veil.gateway.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import io.veil.gateway.api.ApiException;
+import io.veil.gateway.security.Caller;
+import io.veil.sandbox.ResultTable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Instant;
+import java.util.List;
+
+@RestController
+@RequestMapping("/api/v1/jobs")
+@Tag(name = "jobs", description = "Sandboxed SQL jobs: only outputs that pass the contract's rules are released")
+public class JobController {
+    private final JobService service;
+    private final JobExecution execution;
+    private final ObjectMapper json;
+
+    public JobController(JobService service, JobExecution execution, ObjectMapper json) {
+        this.service = service;
+        this.execution = execution;
+        this.json = json;
+    }
+
+    public record JobView(String id, String type, String status, List<String> contractIds, List<Job.Reason> reasons,
+                          int progress, String queryDigest, String resultDigest, JsonNode usage, Instant createdAt,
+                          Instant updatedAt) {}
+
+    @Operation(summary = "Submit a job: {contractIds, sql}; tables are named by dataset name (or id)")
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    @PreAuthorize("hasRole('consumer')")
+    public ResponseEntity<JobView> submit(@RequestBody JobService.SubmitRequest body) {
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(view(service.submit(Caller.current(), body)));
+    }
+
+    @Operation(summary = "The caller's jobs")
+    @GetMapping
+    @PreAuthorize("hasRole('consumer')")
+    public List<JobView> mine(@RequestParam(defaultValue = "0") int offset, @RequestParam(defaultValue = "20") int limit) {
+        if (offset < 0 || limit < 1 || limit > 100) throw ApiException.badRequest("INVALID_PAGE", "offset >= 0 and 1 <= limit <= 100");
+        return service.mine(Caller.current(), offset, limit).stream().map(this::view).toList();
+    }
+
+    @Operation(summary = "Job status, reason codes and progress")
+    @GetMapping("/{id}")
+    @PreAuthorize("hasAnyRole('consumer','provider','auditor','zone-admin')")
+    public JobView get(@PathVariable String id) {
+        return view(service.get(Caller.current(), id));
+    }
+
+    @Operation(summary = "The released result (submitting organisation only): JSON {columns, rows} or CSV (?format=csv)")
+    @GetMapping("/{id}/result")
+    @PreAuthorize("hasRole('consumer')")
+    public ResponseEntity<?> result(@PathVariable String id, @RequestParam(defaultValue = "json") String format) {
+        Job j = service.find(id);
+        if (!j.consumerOrg().equals(Caller.current().org())) throw ApiException.notFound("job");
+        if (j.status() != JobStatus.RELEASED) throw ApiException.conflict("RESULT_NOT_RELEASED", "job is " + j.status());
+        ResultTable t = execution.unseal(j.id(), j.resultSealed());
+        return switch (format) {
+            case "json" -> ResponseEntity.ok(new ResultView(t.columns(), t.types(), t.rows(), j.resultDigest()));
+            case "csv" -> ResponseEntity.ok().contentType(new MediaType("text", "csv")).body(Csv.write(t));
+            default -> throw ApiException.badRequest("INVALID_PARAMETER", "format is json or csv");
+        };
+    }
+
+    public record ResultView(List<String> columns, List<String> types, List<List<Object>> rows, String resultDigest) {}
+
+    @Operation(summary = "Cancel a job that has not finished")
+    @PostMapping("/{id}/cancel")
+    @PreAuthorize("hasRole('consumer')")
+    public JobView cancel(@PathVariable String id) {
+        return view(service.cancel(Caller.current(), id));
+    }
+
+    @Operation(summary = "Provider approves a job (offers with approval PROVIDER_APPROVES_JOB)")
+    @PostMapping("/{id}/approve")
+    @PreAuthorize("hasRole('provider')")
+    public JobView approve(@PathVariable String id) {
+        return view(service.decide(Caller.current(), id, true, "approval"));
+    }
+
+    @Operation(summary = "Provider rejects a job awaiting approval")
+    @PostMapping("/{id}/reject")
+    @PreAuthorize("hasRole('provider')")
+    public JobView reject(@PathVariable String id) {
+        return view(service.decide(Caller.current(), id, false, "approval"));
+    }
+
+    @Operation(summary = "Provider releases a checked result (offers with approval PROVIDER_REVIEWS_RESULT)")
+    @PostMapping("/{id}/result/approve")
+    @PreAuthorize("hasRole('provider')")
+    public JobView releaseResult(@PathVariable String id) {
+        return view(service.decide(Caller.current(), id, true, "review"));
+    }
+
+    @Operation(summary = "Provider withholds a checked result")
+    @PostMapping("/{id}/result/reject")
+    @PreAuthorize("hasRole('provider')")
+    public JobView withholdResult(@PathVariable String id) {
+        return view(service.decide(Caller.current(), id, false, "review"));
+    }
+
+    private JobView view(Job j) {
+        JsonNode usage = null;
+        try {
+            if (j.usageJson() != null) usage = json.readTree(j.usageJson());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new JobView(j.id(), j.type(), j.status().name(), j.contractIds(), j.reasons(), progress(j.status()),
+                j.sqlDigest(), j.resultDigest(), usage, j.createdAt(), j.updatedAt());
+    }
+
+    private static int progress(JobStatus s) {
+        return switch (s) {
+            case SUBMITTED -> 10;
+            case ANALYSED -> 30;
+            case AWAITING_APPROVAL -> 40;
+            case RUNNING -> 60;
+            case CHECKED -> 90;
+            default -> 100;
+        };
+    }
+}

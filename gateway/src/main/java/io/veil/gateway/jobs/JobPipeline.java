@@ -1,0 +1,184 @@
+package io.veil.gateway.jobs;
+
+import io.veil.policy.ApprovalMode;
+import io.veil.policy.Decision;
+import io.veil.policy.Offer;
+import io.veil.policy.PolicyEngine;
+import io.veil.policy.QueryFootprint;
+import io.veil.policy.ZoneTier;
+import io.veil.sandbox.analysis.AnalysisResult;
+import io.veil.sandbox.analysis.SqlAnalyzer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Drives a job through analyse → (approval) → run → check → release. Analysis and the policy
+ * decision happen before any data is touched; execution and enforcement happen in the sandbox
+ * ({@link JobExecution}). Every transition and its ledger event commit together.
+ */
+@Component
+public class JobPipeline {
+    private static final Logger log = LoggerFactory.getLogger(JobPipeline.class);
+    private final JobStore jobs;
+    private final JobContracts contracts;
+    private final TableCatalog catalog;
+    private final JobTransitions transitions;
+    private final JobExecution execution;
+    private final SqlAnalyzer analyzer = new SqlAnalyzer();
+    private final PolicyEngine engine = new PolicyEngine();
+    // Jobs run one at a time per node by default: a sandbox worker already uses the machine's cores.
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "veil-jobs");
+        t.setDaemon(true);
+        return t;
+    });
+
+    JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution) {
+        this.jobs = jobs;
+        this.contracts = contracts;
+        this.catalog = catalog;
+        this.transitions = transitions;
+        this.execution = execution;
+    }
+
+    /** Crash recovery: queued jobs are analysed again; a job interrupted while running fails (its reservation is refunded). */
+    @EventListener(ApplicationReadyEvent.class)
+    void recover() {
+        for (Job j : jobs.byStatus(JobStatus.RUNNING)) {
+            execution.abandon(j);
+            move(j, JobStatus.RUNNING, JobStatus.FAILED, List.of(new Job.Reason("NODE_RESTARTED", "the node restarted while the job ran")), Map.of());
+        }
+        jobs.byStatus(JobStatus.SUBMITTED).forEach(j -> enqueue(j.id()));
+        jobs.byStatus(JobStatus.ANALYSED).forEach(j -> executor.submit(() -> safely(j.id(), () -> execute(jobs.find(j.id()).orElseThrow()))));
+    }
+
+    void enqueue(String jobId) {
+        executor.submit(() -> safely(jobId, () -> analyse(jobId)));
+    }
+
+    private void safely(String jobId, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("job {} failed unexpectedly: {}", jobId, e.getClass().getName());
+            jobs.find(jobId).filter(j -> !j.status().terminal() && j.status().next().contains(JobStatus.FAILED)).ifPresent(j -> {
+                execution.abandon(j);
+                move(j, j.status(), JobStatus.FAILED, List.of(new Job.Reason("INTERNAL_ERROR", "internal error")), Map.of());
+            });
+        }
+    }
+
+    private void analyse(String jobId) {
+        Job job = jobs.find(jobId).orElseThrow();
+        if (job.status() != JobStatus.SUBMITTED) return;
+        List<JobContracts.Bound> bound = job.contractIds().stream().map(id -> contracts.find(id).orElseThrow()).toList();
+        List<String> datasetIds = bound.stream().flatMap(b -> b.offer().datasetIds().stream()).distinct().toList();
+        Map<String, TableCatalog.Bound> tables = catalog.bind(datasetIds);
+        AnalysisResult result = analyzer.analyze(job.sql(), TableCatalog.sqlNames(tables));
+        if (result instanceof AnalysisResult.Rejected r) {
+            reject(job, JobStatus.SUBMITTED, List.of(new Job.Reason(r.code(), r.message())));
+            return;
+        }
+        QueryFootprint footprint = ((AnalysisResult.Accepted) result).query().footprint();
+        List<Job.Reason> reasons = new ArrayList<>();
+        Set<String> covered = new LinkedHashSet<>();
+        var roles = TableCatalog.roles(tables);
+        for (JobContracts.Bound b : bound) {
+            Set<String> mine = new LinkedHashSet<>(b.offer().datasetIds());
+            mine.retainAll(footprint.datasetIds());
+            if (mine.isEmpty()) {
+                reasons.add(new Job.Reason("CONTRACT_UNUSED", "contract " + b.contract().id() + " covers no table the query reads"));
+                continue;
+            }
+            covered.addAll(mine);
+            Decision d = engine.evaluate(b.contract(), b.offer(), roles, footprint.restrictedTo(mine), job.consumerOrg(),
+                    ZoneTier.SOCIAL, Instant.now(), b.jobsUsed());
+            d.reasons().forEach(r -> reasons.add(new Job.Reason(r.code(), r.message())));
+        }
+        if (!covered.containsAll(footprint.datasetIds())) {
+            reasons.add(new Job.Reason("DATASET_NOT_IN_CONTRACT", "the query reads a dataset none of the job's contracts covers"));
+        }
+        if (!reasons.isEmpty()) {
+            reject(job, JobStatus.SUBMITTED, reasons);
+            return;
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("inputVersionDigests", tables.values().stream().map(t -> t.dataset().id() + ":" + t.version().version() + ":" + t.version().digest()).toList());
+        move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), attrs);
+        boolean approval = bound.stream().anyMatch(b -> b.offer().approval() == ApprovalMode.PROVIDER_APPROVES_JOB);
+        Job analysed = jobs.find(jobId).orElseThrow();
+        if (approval) {
+            move(analysed, JobStatus.ANALYSED, JobStatus.AWAITING_APPROVAL, List.of(new Job.Reason("AWAITING_PROVIDER_APPROVAL",
+                    "the provider approves each job under this offer")), Map.of());
+        } else {
+            execute(analysed);
+        }
+    }
+
+    private void execute(Job job) {
+        JobExecution.Outcome out = execution.run(job);
+        Job current = jobs.find(job.id()).orElseThrow();
+        if (current.status().terminal()) return; // cancelled meanwhile; execution already refunded
+        switch (out) {
+            case JobExecution.Outcome.Refused r -> reject(current, current.status(), r.reasons());
+            case JobExecution.Outcome.Failed f -> move(current, current.status(), JobStatus.FAILED, f.reasons(), Map.of());
+            case JobExecution.Outcome.Checked c -> {
+                if (!c.awaitReview()) release(jobs.find(job.id()).orElseThrow());
+            }
+        }
+    }
+
+    void approve(Job j, String providerOrg, boolean approve) {
+        if (!approve) {
+            reject(j, JobStatus.AWAITING_APPROVAL, List.of(new Job.Reason("PROVIDER_REJECTED_JOB", "the provider rejected the job")));
+            return;
+        }
+        transitions.record(j, "JobApproved", Map.of("provider", providerOrg));
+        executor.submit(() -> safely(j.id(), () -> execute(jobs.find(j.id()).orElseThrow())));
+    }
+
+    boolean awaitsReview(Job j) {
+        return j.contractIds().stream().map(contracts::find)
+                .anyMatch(b -> b.isPresent() && b.get().offer().approval() == ApprovalMode.PROVIDER_REVIEWS_RESULT);
+    }
+
+    void review(Job j, String providerOrg, boolean approve) {
+        transitions.record(j, "ResultReviewed", Map.of("provider", providerOrg, "approved", approve));
+        if (approve) release(j);
+        else reject(j, JobStatus.CHECKED, List.of(new Job.Reason("PROVIDER_REJECTED_RESULT", "the provider withheld the result")));
+    }
+
+    void cancel(Job j, List<Job.Reason> reasons) {
+        if (j.status() == JobStatus.RUNNING) execution.cancel(j.id());
+        execution.abandon(j);
+        move(j, j.status(), JobStatus.CANCELLED, reasons, Map.of());
+    }
+
+    private void release(Job j) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("resultDigest", j.resultDigest());
+        if (j.usageJson() != null) attrs.put("usage", j.usageJson());
+        move(j, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), attrs);
+    }
+
+    private void reject(Job j, JobStatus from, List<Job.Reason> reasons) {
+        transitions.reject(j, from, reasons);
+    }
+
+    private boolean move(Job j, JobStatus from, JobStatus to, List<Job.Reason> reasons, Map<String, Object> attrs) {
+        return transitions.move(j, from, to, reasons, attrs);
+    }
+}
