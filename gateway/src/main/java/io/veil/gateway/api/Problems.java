@@ -28,6 +28,15 @@ public final class Problems {
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        MAPPER.writeValue(response.getOutputStream(), of(status, code, detail));
+        // Written by hand: a plain ObjectMapper would nest ProblemDetail's properties instead of
+        // flattening them as Spring's message converter does.
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        ProblemDetail p = of(status, code, detail);
+        body.put("type", p.getType().toString());
+        body.put("title", p.getTitle());
+        body.put("status", p.getStatus());
+        body.put("detail", p.getDetail());
+        body.put("code", code);
+        MAPPER.writeValue(response.getOutputStream(), body);
     }
 }

@@ -53,7 +53,7 @@ public class DatasetController {
     public record Page<T>(List<T> items, long total, int offset, int limit) {}
 
     @Operation(summary = "Register a dataset (multipart: 'metadata' JSON part first, then 'file' CSV or Parquet)")
-    @PostMapping(consumes = "multipart/form-data")
+    @PostMapping
     @PreAuthorize("hasRole('provider')")
     public ResponseEntity<RegisteredView> register(HttpServletRequest request) {
         DatasetService.Registered r = service.register(Caller.current(), request);
@@ -61,7 +61,7 @@ public class DatasetController {
     }
 
     @Operation(summary = "Upload a new version of an owned dataset (multipart part 'file')")
-    @PostMapping(path = "/{id}/versions", consumes = "multipart/form-data")
+    @PostMapping("/{id}/versions")
     @PreAuthorize("hasRole('provider')")
     public ResponseEntity<RegisteredView> addVersion(@PathVariable String id, HttpServletRequest request) {
         DatasetService.Registered r = service.addVersion(Caller.current(), checkId(id), request);

@@ -81,7 +81,7 @@ class JobExecution {
         Map<String, Offer> offerOf = new HashMap<>();
         int maxRows = Integer.MAX_VALUE;
         for (JobContracts.Bound b : bound) {
-            maxRows = Math.min(maxRows, b.offer().rules().maxOutputRows());
+            maxRows = (int) Math.min(maxRows, b.offer().rules().maxOutputRows());
             for (String d : b.offer().datasetIds()) {
                 rules.put(d, rulesFor(tables.get(d), b.offer()));
                 offerOf.put(d, b.offer());

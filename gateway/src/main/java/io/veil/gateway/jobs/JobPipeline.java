@@ -132,12 +132,12 @@ public class JobPipeline {
         JobExecution.Outcome out = execution.run(job);
         Job current = jobs.find(job.id()).orElseThrow();
         if (current.status().terminal()) return; // cancelled meanwhile; execution already refunded
-        switch (out) {
-            case JobExecution.Outcome.Refused r -> reject(current, current.status(), r.reasons());
-            case JobExecution.Outcome.Failed f -> move(current, current.status(), JobStatus.FAILED, f.reasons(), Map.of());
-            case JobExecution.Outcome.Checked c -> {
-                if (!c.awaitReview()) release(jobs.find(job.id()).orElseThrow());
-            }
+        if (out instanceof JobExecution.Outcome.Refused r) {
+            reject(current, current.status(), r.reasons());
+        } else if (out instanceof JobExecution.Outcome.Failed f) {
+            move(current, current.status(), JobStatus.FAILED, f.reasons(), Map.of());
+        } else if (out instanceof JobExecution.Outcome.Checked c && !c.awaitReview()) {
+            release(jobs.find(job.id()).orElseThrow());
         }
     }
 

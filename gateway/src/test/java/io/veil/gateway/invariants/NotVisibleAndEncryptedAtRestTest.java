@@ -36,7 +36,7 @@ class NotVisibleAndEncryptedAtRestTest extends GatewayTest {
             String rare = i < 9 ? "RAREVAL" + tag : "OTHERVAL" + tag + (i % 4); // 9 rows share RAREVAL: never
             String diag = "DIAG" + tag + "Y" + i;
             String jk = "JK" + tag + "Z" + i;
-            long income = 7_000_000_000L + i * 7919L;   // unique large numbers
+            long income = 7_000_000_123L + i * 7919L;   // unique, never equal to a rounded summary
             secrets.add(pid);
             secrets.add(diag);
             secrets.add(jk);
