@@ -1,0 +1,177 @@
+package io.veil.sandbox.worker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The default runner: each job gets a fresh worker JVM under bubblewrap — all namespaces unshared
+ * (so no network), an unprivileged uid, all capabilities dropped, a read-only view of only the
+ * system libraries, the JDK, the worker's classpath and the job's own ciphertext files, and a
+ * RAM-backed /tmp as its only writable place — plus prlimit CPU-time, file-size and descriptor
+ * limits. Keys travel only over the stdin pipe. See docs/sandbox.md.
+ */
+public final class BubblewrapSandboxRunner implements SandboxRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String javaHome;
+    private final String classpath;
+    private final int heapMb;
+    private final Map<String, Process> running = new ConcurrentHashMap<>();
+
+    public BubblewrapSandboxRunner() {
+        this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512);
+    }
+
+    public BubblewrapSandboxRunner(String javaHome, String classpath, int heapMb) {
+        this.javaHome = javaHome;
+        this.classpath = classpath;
+        this.heapMb = heapMb;
+    }
+
+    /** Why bubblewrap cannot be used here, or empty if it can (the gateway refuses to start jobs otherwise). */
+    public static Optional<String> unavailableReason() {
+        try {
+            Process p = new ProcessBuilder("bwrap", "--unshare-all", "--ro-bind", "/", "/", "--", "true")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) return Optional.of("bwrap cannot create namespaces: " + out.strip());
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.of("bwrap is not installed (apt-get install bubblewrap)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
+        }
+    }
+
+    @Override
+    public WorkerResponse run(String jobId, WorkerRequest request) {
+        List<WorkerRequest.Table> inside = new ArrayList<>();
+        List<String> cmd = baseCommand(request.limits());
+        for (WorkerRequest.Table t : request.tables()) {
+            String in = "/in/" + t.internalName() + ".enc";
+            cmd.addAll(List.of("--ro-bind", t.blobPath(), in));
+            inside.add(new WorkerRequest.Table(t.internalName(), in, t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns()));
+        }
+        cmd.addAll(javaCommand(WorkerMain.class.getName()));
+        WorkerRequest sandboxed = new WorkerRequest(inside, request.sql(), request.enforcement(), request.limits());
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        } catch (IOException e) {
+            return WorkerResponse.error(WorkerResponse.UNAVAILABLE, "the sandbox could not be started");
+        }
+        running.put(jobId, p);
+        try {
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            try (OutputStream stdin = p.getOutputStream()) {
+                JSON.writeValue(stdin, sandboxed);
+            } catch (IOException e) {
+                // the worker died before reading; reported below from its exit
+            }
+            long deadline = request.limits().timeoutMs() + 15_000; // JVM start and load are outside the query deadline
+            if (!p.waitFor(deadline, TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its time limit");
+            }
+            byte[] body = out.get(5, TimeUnit.SECONDS);
+            if (p.exitValue() == 3) return WorkerResponse.error(WorkerResponse.MEMORY, "the job exceeded its memory limit");
+            if (p.exitValue() == 137 || p.exitValue() == 152) {
+                return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its CPU time limit");
+            }
+            if (body.length == 0) return WorkerResponse.error(WorkerResponse.CRASHED, "the worker ended without an answer");
+            return JSON.readValue(body, WorkerResponse.class);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            return WorkerResponse.error(WorkerResponse.CRASHED, "interrupted");
+        } catch (Exception e) {
+            p.destroyForcibly();
+            return WorkerResponse.error(WorkerResponse.CRASHED, "the worker's answer was unreadable");
+        } finally {
+            running.remove(jobId);
+        }
+    }
+
+    @Override
+    public void cancel(String jobId) {
+        Process p = running.get(jobId);
+        if (p != null) p.destroyForcibly();
+    }
+
+    List<String> baseCommand(WorkerRequest.Limits limits) {
+        long cpuSeconds = limits.timeoutMs() / 1000 + 30;
+        List<String> cmd = new ArrayList<>(List.of(
+                "prlimit", "--cpu=" + cpuSeconds, "--nofile=1024", "--fsize=" + (4L << 30), "--core=0", "--",
+                "bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--clearenv",
+                "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+                "--ro-bind", "/usr", "/usr",
+                "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
+                "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+                "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp", "--chdir", "/tmp"));
+        for (String etc : List.of("/etc/java-17-openjdk", "/etc/alternatives", "/etc/ssl/certs")) {
+            if (Files.isDirectory(Path.of(etc))) cmd.addAll(List.of("--ro-bind", etc, etc));
+        }
+        String home = Path.of(javaHome).toAbsolutePath().toString();
+        if (!home.startsWith("/usr/")) cmd.addAll(List.of("--ro-bind", home, home));
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isBlank() || !Files.exists(Path.of(entry))) continue;
+            String abs = Path.of(entry).toAbsolutePath().toString();
+            if (!abs.startsWith("/usr/")) cmd.addAll(List.of("--ro-bind", abs, abs));
+        }
+        return cmd;
+    }
+
+    /** Test seam: the same sandbox running another main class (isolation probes). */
+    Process startRaw(String mainClass, List<String> args) throws IOException {
+        List<String> cmd = baseCommand(WorkerRequest.Limits.defaults());
+        cmd.addAll(javaCommand(mainClass));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    private List<String> javaCommand(String mainClass) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
+                "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto", "-Djava.io.tmpdir=/tmp", "-Dveil.worker.launchedAt=" + System.currentTimeMillis()));
+        String cp = absoluteClasspath();
+        if (isBootJar(cp)) {
+            // Spring Boot fat jar: the worker's classes are nested; start it through Boot's launcher.
+            cmd.addAll(List.of("-cp", cp, "-Dloader.main=" + mainClass,
+                    "org.springframework.boot.loader.launch.PropertiesLauncher"));
+        } else {
+            cmd.addAll(List.of("-cp", cp, mainClass));
+        }
+        return cmd;
+    }
+
+    private String absoluteClasspath() {
+        List<String> out = new ArrayList<>();
+        for (String e : classpath.split(File.pathSeparator)) if (!e.isBlank()) out.add(Path.of(e).toAbsolutePath().toString());
+        return String.join(File.pathSeparator, out);
+    }
+
+    private static boolean isBootJar(String cp) {
+        return !cp.contains(File.pathSeparator) && cp.endsWith(".jar");
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try {
+            return in.readNBytes(256 * 1024 * 1024);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}

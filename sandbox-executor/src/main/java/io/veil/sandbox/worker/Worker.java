@@ -1,0 +1,192 @@
+package io.veil.sandbox.worker;
+
+import io.veil.crypto.DataKey;
+import io.veil.crypto.Suite;
+import io.veil.sandbox.ResultTable;
+import io.veil.sandbox.privacy.OutputEnforcer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Timer;
+import java.util.TimerTask;
+import java.util.regex.Pattern;
+
+/**
+ * The work done inside the sandbox: decrypt inputs into the RAM scratch area, load them into a
+ * fresh in-memory DuckDB, lock it down (no external access, configuration locked, no extensions),
+ * run the planner's SQL with a deadline, and enforce the output before returning it.
+ */
+final class Worker {
+    private static final Pattern NAME = Pattern.compile("t[0-9]{1,3}");
+    private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Pattern TYPE = Pattern.compile("BIGINT|DOUBLE|BOOLEAN|DATE|VARCHAR");
+
+    private Worker() {}
+
+    static WorkerResponse execute(WorkerRequest req, Path scratch) {
+        long cpu0 = cpuNanos();
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
+            Files.createDirectories(scratch);
+            try (Statement s = c.createStatement()) {
+                s.execute("SET memory_limit='" + req.limits().memoryMb() + "MB'");
+                s.execute("SET threads=" + Math.max(1, req.limits().threads()));
+                s.execute("SET temp_directory='" + scratch.resolve("spill").toString().replace("'", "") + "'");
+                s.execute("SET autoinstall_known_extensions=false");
+                s.execute("SET autoload_known_extensions=false");
+                s.execute("SET allow_community_extensions=false");
+            }
+            long t0 = System.nanoTime();
+            long rows = 0;
+            for (WorkerRequest.Table t : req.tables()) rows += load(c, t, scratch);
+            long loaded = System.nanoTime();
+            try (Statement s = c.createStatement()) {
+                // After this nothing can read or write outside the database, nor change settings back.
+                s.execute("SET enable_external_access=false");
+                s.execute("SET lock_configuration=true");
+            }
+            ResultTable raw = query(c, req.sql(), req.limits());
+            long queried = System.nanoTime();
+            OutputEnforcer.EnforcedResult out = OutputEnforcer.enforce(raw, req.enforcement());
+            long enforced = System.nanoTime();
+            return new WorkerResponse(true, null, null, out.table(), out.rowsSuppressed(), out.truncated(),
+                    out.microEpsilonSpent(), new WorkerResponse.Stats(rows, (cpuNanos() - cpu0) / 1_000_000,
+                    ms(loaded - t0), ms(queried - loaded), ms(enforced - queried), 0));
+        } catch (Tampered e) {
+            return WorkerResponse.error(WorkerResponse.INPUT_TAMPERED, "an input failed authentication");
+        } catch (TimedOut e) {
+            return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its time limit");
+        } catch (SQLException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("Out of Memory") || m.contains("memory limit")) {
+                return WorkerResponse.error(WorkerResponse.MEMORY, "the job exceeded its memory limit");
+            }
+            if (m.contains("INTERRUPT") || m.contains("nterrupted")) {
+                return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its time limit");
+            }
+            // Engine messages can quote values (e.g. conversion errors); never pass them on.
+            return WorkerResponse.error(WorkerResponse.QUERY_FAILED, "query failed during execution");
+        } catch (IOException | RuntimeException e) {
+            return WorkerResponse.error(WorkerResponse.CRASHED, "the worker failed");
+        }
+    }
+
+    private static long load(Connection c, WorkerRequest.Table t, Path scratch) throws IOException, SQLException {
+        if (!NAME.matcher(t.internalName()).matches()) throw new IllegalArgumentException("bad table name");
+        StringBuilder cols = new StringBuilder("{");
+        for (WorkerRequest.Column col : t.columns()) {
+            if (!COLUMN.matcher(col.name()).matches() || !TYPE.matcher(col.type()).matches()) throw new IllegalArgumentException("bad column");
+            if (cols.length() > 1) cols.append(',');
+            cols.append('\'').append(col.name()).append("':'").append(col.type()).append('\'');
+        }
+        cols.append('}');
+        DataKey key = DataKey.importFromGateway(Suite.valueOf(t.suite()), Base64.getDecoder().decode(t.dataKeyBase64()));
+        Path plain = scratch.resolve(t.internalName() + ".csv");
+        try {
+            try (InputStream in = key.decryptingStream(Files.newInputStream(Path.of(t.blobPath())),
+                    t.associatedData().getBytes(StandardCharsets.UTF_8));
+                 OutputStream out = Files.newOutputStream(plain)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw new Tampered();
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE " + t.internalName() + " AS SELECT * FROM read_csv('" + plain + "', header=true, "
+                        + "auto_detect=false, delim=',', quote='\"', escape='\"', nullstr='', columns=" + cols + ")");
+                try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + t.internalName())) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(plain);
+        }
+    }
+
+    private static ResultTable query(Connection c, String sql, WorkerRequest.Limits limits) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            Timer watchdog = new Timer(true);
+            boolean[] fired = {false};
+            watchdog.schedule(new TimerTask() {
+                @Override
+                public void run() {
+                    fired[0] = true;
+                    try {
+                        s.cancel();
+                    } catch (SQLException ignored) {
+                        // the process-level deadline still applies
+                    }
+                }
+            }, limits.timeoutMs());
+            try (ResultSet rs = s.executeQuery(sql)) {
+                ResultSetMetaData md = rs.getMetaData();
+                List<String> names = new ArrayList<>();
+                List<String> types = new ArrayList<>();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    names.add(md.getColumnLabel(i));
+                    types.add(md.getColumnTypeName(i));
+                }
+                List<List<Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    if (rows.size() > limits.maxResultRows()) break;
+                    List<Object> row = new ArrayList<>(names.size());
+                    for (int i = 1; i <= names.size(); i++) row.add(value(rs.getObject(i)));
+                    rows.add(row);
+                }
+                return new ResultTable(names, types, rows);
+            } catch (SQLException e) {
+                if (fired[0]) throw new TimedOut();
+                throw e;
+            } finally {
+                watchdog.cancel();
+            }
+        }
+    }
+
+    static Object value(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Double) return v;
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+        if (v instanceof Float f) return f.doubleValue();
+        if (v instanceof BigInteger b) return b.bitLength() < 64 ? (Object) b.longValue() : (Object) b.doubleValue();
+        if (v instanceof BigDecimal d) return d.doubleValue();
+        if (v instanceof java.time.LocalDate || v instanceof java.sql.Date) return v.toString();
+        return v.toString();
+    }
+
+    private static long cpuNanos() {
+        var os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        return 0;
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
+    }
+
+    private static final class Tampered extends RuntimeException {
+        Tampered() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final class TimedOut extends RuntimeException {
+        TimedOut() {
+            super(null, null, false, false);
+        }
+    }
+}
