@@ -9,15 +9,16 @@ import java.util.List;
 
 /**
  * Everything a zone operator configures, under the {@code veil.} prefix. Defaults give a local
- * zone on embedded components (see application.yml).
+ * zone on embedded components (see application.yml). Every nested group carries an empty
+ * {@code @DefaultValue} so a profile that configures none of it still gets its defaults, never null.
  */
 @ConfigurationProperties("veil")
 public record VeilProperties(
-        Zone zone,
+        @DefaultValue Zone zone,
         @DefaultValue("./data/zone") Path dataDir,
-        Upload upload,
-        Identity identity,
-        Demo demo) {
+        @DefaultValue Upload upload,
+        @DefaultValue Identity identity,
+        @DefaultValue Demo demo) {
 
     public record Zone(@DefaultValue("zone-local") String id,
                        @DefaultValue("PUBLIC") String tier,
