@@ -4,90 +4,65 @@ import io.veil.policy.ColumnRole;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.PushbackInputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Streams a CSV upload (constant memory: only the type-inference sample is buffered) into the
- * normalised stored form, validating everything on the way. See ADR 0005.
+ * One-pass, constant-memory CSV ingest (ADR 0005): parse strictly, infer types from the leading
+ * rows (held back, bounded), then stream every row normalised into {@code normalizedSink}, hashing
+ * and counting the raw bytes on the way. Failures are {@link IngestException}s with stable codes;
+ * a failing sink is an {@link java.io.UncheckedIOException} (server-side, not the uploader's fault).
+ * The caller discards whatever reached the sink when this throws.
  */
 public final class CsvIngest {
+    /** Characters of the type-inference sample held in memory at most (rows beyond it are not sampled). */
+    static final int MAX_SAMPLE_CHARS = 8 << 20;
+
     private CsvIngest() {}
 
     public static IngestResult ingest(InputStream upload, Map<String, String> declaredRoles, IngestLimits limits,
                                       OutputStream normalizedSink) {
         MeteredInput metered = new MeteredInput(upload, limits.maxBytes());
         try {
-            PushbackInputStream in = new PushbackInputStream(metered, 3);
-            skipBom(in);
-            var decoder = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-            CsvParser parser = new CsvParser(new InputStreamReader(in, decoder), limits.maxFieldChars());
-            List<String> header = parser.next();
-            if (header == null || (header.size() == 1 && header.get(0).isEmpty())) {
+            CsvParser parser = new CsvParser(metered, limits.maxFieldChars());
+            Row row = new Row();
+            if (!parser.next(row, limits.maxColumns(), "CSV_TOO_MANY_COLUMNS") || (row.fields == 1 && row.length == 0)) {
                 throw new IngestException("CSV_EMPTY", "the file is empty");
             }
-            List<ColumnRole> roles = RowSink.checkHeader(header, declaredRoles, limits.maxColumns());
+            List<String> names = row.strings();
+            List<ColumnRole> roles = Header.check(names, declaredRoles, limits.maxColumns());
+            int columns = names.size();
 
-            List<List<String>> sample = new ArrayList<>();
-            List<Long> sampleLines = new ArrayList<>();
-            List<EnumSet<Types>> candidates = new ArrayList<>();
-            boolean[] sawValue = new boolean[header.size()];
-            for (int i = 0; i < header.size(); i++) candidates.add(Types.candidates());
-            List<String> row;
-            while (sample.size() < limits.inferenceRows()) {
-                long line = parser.line();
-                if ((row = parser.next()) == null) break;
-                checkWidth(row, header, line);
-                for (int i = 0; i < row.size(); i++) {
-                    String v = row.get(i);
-                    if (v.isEmpty()) continue;
-                    sawValue[i] = true;
-                    candidates.get(i).removeIf(t -> !t.accepts(v));
-                }
+            Sample sample = new Sample();
+            Inference inference = new Inference(columns);
+            while (sample.rows() < limits.inferenceRows() && sample.chars() < MAX_SAMPLE_CHARS
+                    && parser.next(row, columns, "CSV_RAGGED_ROW")) {
+                checkWidth(row, columns);
+                inference.observe(row);
                 sample.add(row);
-                sampleLines.add(line);
             }
-            if (sample.isEmpty()) throw new IngestException("CSV_HEADER_ONLY", "the file has a header but no rows");
-            List<Types> types = new ArrayList<>();
-            for (int i = 0; i < header.size(); i++) types.add(Types.choose(candidates.get(i), sawValue[i]));
+            if (sample.rows() == 0) throw new IngestException("CSV_HEADER_ONLY", "the file has a header but no rows");
+            List<Types> types = new ArrayList<>(columns);
+            for (int i = 0; i < columns; i++) types.add(inference.type(i));
 
-            RowSink sink = new RowSink(normalizedSink);
-            sink.start(header, roles, types);
-            for (int i = 0; i < sample.size(); i++) sink.row(sample.get(i), sampleLines.get(i));
-            sample.clear();
-            while (true) {
-                long line = parser.line();
-                if ((row = parser.next()) == null) break;
-                checkWidth(row, header, line);
-                sink.row(row, line);
+            Normalizer normalizer = new Normalizer(names, roles, types, normalizedSink);
+            sample.replay(normalizer, columns);
+            while (parser.next(row, columns, "CSV_RAGGED_ROW")) {
+                checkWidth(row, columns);
+                normalizer.row(row.chars, row.ends, row.line);
             }
-            return sink.finish(metered.sha256Hex(), metered.count());
+            return normalizer.finish(metered.sha256Hex(), metered.count());
         } catch (IOException e) {
+            // MeteredInput already maps read failures; this covers anything else the stream stack throws.
             throw new IngestException("UPLOAD_TRUNCATED", "the upload ended before it was complete");
-        } catch (UncheckedIOException e) {
-            throw new IngestException("STORAGE_FAILED", "the encrypted copy could not be written");
         }
     }
 
-    private static void checkWidth(List<String> row, List<String> header, long line) {
-        if (row.size() != header.size()) {
-            throw new IngestException("CSV_RAGGED_ROW", "line " + line + " has " + row.size() + " fields, the header has " + header.size());
-        }
-    }
-
-    private static void skipBom(PushbackInputStream in) throws IOException {
-        byte[] b = in.readNBytes(3);
-        if (!(b.length == 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF)) {
-            in.unread(b);
+    private static void checkWidth(Row row, int columns) {
+        if (row.fields != columns) {
+            throw new IngestException("CSV_RAGGED_ROW", "line " + row.line + " has " + row.fields + " fields, the header has " + columns);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.HexFormat;
 final class MeteredInput extends FilterInputStream {
     private final long max;
     private final MessageDigest sha256;
+    private final byte[] one = new byte[1];
     private long count;
 
     MeteredInput(InputStream in, long max) {
@@ -28,8 +29,10 @@ final class MeteredInput extends FilterInputStream {
 
     @Override
     public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
+        int n;
+        while ((n = read(one, 0, 1)) == 0) {
+            // a 0-byte read is legal for a stream; read() must block until a byte or EOF
+        }
         return n < 0 ? -1 : one[0] & 0xff;
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.crypto.Suite;
 import io.veil.crypto.VerifyingKey;
 import io.veil.gateway.offers.ContractFixtures;
-import io.veil.gateway.support.ApiClient;
 import io.veil.gateway.support.ApiClient.Response;
 import io.veil.gateway.support.GatewayTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,7 +154,7 @@ class ContractLifecycleTest extends GatewayTest {
     @Test
     void anAgreedContractExpiresOnReadWhenItsOfferEnds() throws Exception {
         var offer = ContractFixtures.offer(java.util.List.of(fx.dataset()));
-        java.time.Instant until = ContractFixtures.in(3);
+        java.time.Instant until = ContractFixtures.in(5);
         offer.put("validUntil", until.toString());
         String id = fx.agreed(fx.publish(offer));
         assertThat(api.get("/api/v1/contracts/" + id, "demo-consumer").json().get("state").asText()).isEqualTo("AGREED");
@@ -214,9 +213,5 @@ class ContractLifecycleTest extends GatewayTest {
                 .contains(agreed, requested);
         assertThat(api.get("/api/v1/contracts?state=agreed", "demo-consumer").code()).isEqualTo("INVALID_PARAMETER");
         assertThat(api.get("/api/v1/contracts/" + requested + "/verify", "demo-consumer").code()).isEqualTo("CONTRACT_NOT_AGREED");
-    }
-
-    static JsonNode json(String s) throws Exception {
-        return ApiClient.JSON.readTree(s);
     }
 }
