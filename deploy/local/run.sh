@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash deploy/local/prereqs.sh
-if [ ! -f gateway/target/veil-gateway-0.1.0-SNAPSHOT-exec.jar ] || [ -n "${VEIL_REBUILD:-}" ]; then
+JAR=gateway/target/veil-gateway-0.1.0-SNAPSHOT-exec.jar
+# Rebuild when the jar is missing or any source or pom is newer than it.
+if [ ! -f "$JAR" ] || [ -n "$(find . \( -path ./var -o -name target -o -name .git \) -prune -o \( -name '*.java' -o -name 'pom.xml' -o -name '*.yml' -o -name '*.sql' \) -newer "$JAR" -print -quit)" ]; then
   mvn -B -q -ntp install -DskipTests
 fi
 PORT="${VEIL_PORT:-8080}"
-exec java -jar gateway/target/veil-gateway-0.1.0-SNAPSHOT-exec.jar \
+exec java -jar "$JAR" \
   --spring.profiles.active=local \
   --server.port="$PORT" \
   --veil.data-dir="${VEIL_DATA:-./var/zone-public}" \

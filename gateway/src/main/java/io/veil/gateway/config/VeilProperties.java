@@ -18,7 +18,8 @@ public record VeilProperties(
         @DefaultValue("./data/zone") Path dataDir,
         @DefaultValue Upload upload,
         @DefaultValue Identity identity,
-        @DefaultValue Demo demo) {
+        @DefaultValue Demo demo,
+        @DefaultValue Ledger ledger) {
 
     public record Zone(@DefaultValue("zone-local") String id,
                        @DefaultValue("PUBLIC") String tier,
@@ -41,6 +42,14 @@ public record VeilProperties(
                            @DefaultValue("org") String orgClaim,
                            @DefaultValue("") List<String> audiences,
                            @DefaultValue("60") long clockSkewSeconds) {}
+
+    /**
+     * The zone's ledger: {@code embedded} (RFC 9162 Merkle log under data-dir/ledger) or {@code fabric}.
+     * The outbox relay moves committed events to it every {@code relayIntervalMs}.
+     */
+    public record Ledger(@DefaultValue("embedded") String backend,
+                         @DefaultValue("200") long relayIntervalMs,
+                         @DefaultValue("256") int relayBatch) {}
 
     public record Demo(@DefaultValue("false") boolean enabled) {}
 }

@@ -192,4 +192,20 @@ class KeycloakIdentityTest {
             throw new AssertionError(e);
         }
     }
+
+    /** Issue 7's "done when": Keycloak tokens drive register → offer → contract → sandboxed job → result. */
+    @Test
+    void keycloakTokensDriveTheFullFlowFromRegistrationToResult() {
+        var api = new ApiClient(port, client -> kc.accessToken("veil", client, client + "-secret"));
+        var flows = new io.veil.gateway.support.Flows(api);
+        String name = io.veil.gateway.support.Flows.uniqueName("kc");
+        String dataset = flows.registerResidents(name);
+        String contract = flows.agree(flows.publish(flows.offer(dataset)));
+        var job = flows.run(contract, "SELECT district, COUNT(*) AS n FROM " + name + " GROUP BY district");
+        assertThat(job.get("status").asText()).as(job.toString()).isEqualTo("RELEASED");
+        var result = api.get("/api/v1/jobs/" + job.get("id").asText() + "/result", "demo-consumer");
+        assertThat(result.status()).isEqualTo(200);
+        assertThat(result.json().get("rows").size()).isEqualTo(4);
+        assertThat(api.get("/api/v1/jobs/" + job.get("id").asText() + "/result", "demo-consumer-b").status()).isEqualTo(404);
+    }
 }

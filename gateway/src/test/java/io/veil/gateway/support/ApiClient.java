@@ -21,9 +21,18 @@ public final class ApiClient {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String base;
     private final Map<String, String> tokens = new ConcurrentHashMap<>();
+    private final java.util.function.Function<String, String> tokenSource;
 
+    /** Tokens from the gateway's embedded authorization server. */
     public ApiClient(int port) {
         this.base = "http://localhost:" + port;
+        this.tokenSource = this::embeddedToken;
+    }
+
+    /** Tokens from elsewhere (e.g. a real Keycloak): client id → access token. */
+    public ApiClient(int port, java.util.function.Function<String, String> tokenSource) {
+        this.base = "http://localhost:" + port;
+        this.tokenSource = tokenSource;
     }
 
     public String base() { return base; }
@@ -43,15 +52,17 @@ public final class ApiClient {
     }
 
     public String token(String clientId) {
-        return tokens.computeIfAbsent(clientId, id -> {
-            String basic = Base64.getEncoder().encodeToString((id + ":" + id + "-secret").getBytes(StandardCharsets.UTF_8));
-            Response r = send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
-                    .header("Authorization", "Basic " + basic)
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
-            if (r.status() != 200) throw new AssertionError("token for " + id + " failed: " + r.status() + " " + r.text());
-            return r.json().get("access_token").asText();
-        });
+        return tokens.computeIfAbsent(clientId, tokenSource);
+    }
+
+    private String embeddedToken(String id) {
+        String basic = Base64.getEncoder().encodeToString((id + ":" + id + "-secret").getBytes(StandardCharsets.UTF_8));
+        Response r = send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                .header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build());
+        if (r.status() != 200) throw new AssertionError("token for " + id + " failed: " + r.status() + " " + r.text());
+        return r.json().get("access_token").asText();
     }
 
     public Response get(String path, String client) {
