@@ -14,7 +14,9 @@ public record TamperFinding(Kind kind, long seq, String detail) {
         /** A checkpoint's signature does not verify under a key of this ledger. */
         FORGED_CHECKPOINT,
         /** The entries are intact individually but do not hash to the signed or committed root. */
-        ROOT_MISMATCH
+        ROOT_MISMATCH,
+        /** The log names a signing key the verifier was not told to trust. */
+        UNTRUSTED_KEY
     }
 
     @Override

@@ -33,6 +33,41 @@ final class LogFormat {
         return b.array();
     }
 
+    /** One frame at a known offset, read with two positional reads (thread-safe); null if it does not check out. */
+    static Frame readAt(FileChannel ch, long pos) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(13);
+        if (!readFully(ch, head, pos)) {
+            return null;
+        }
+        head.flip();
+        byte type = head.get();
+        long seq = head.getLong();
+        int length = head.getInt();
+        if (type < HEADER || type > KEY || length < 0 || length > MAX_PAYLOAD) {
+            return null;
+        }
+        ByteBuffer rest = ByteBuffer.allocate(length + 4);
+        if (!readFully(ch, rest, pos + 13)) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(head.array(), 0, 13);
+        crc.update(rest.array(), 0, length);
+        if (ByteBuffer.wrap(rest.array(), length, 4).getInt() != (int) crc.getValue()) {
+            return null;
+        }
+        return new Frame(type, seq, java.util.Arrays.copyOf(rest.array(), length), pos);
+    }
+
+    private static boolean readFully(FileChannel ch, ByteBuffer b, long pos) throws IOException {
+        while (b.hasRemaining()) {
+            if (ch.read(b, pos + b.position()) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A frame read back: where it starts and ends in the file. */
     record Frame(byte type, long seq, byte[] payload, long offset) {
         long end() {
@@ -61,6 +96,18 @@ final class LogFormat {
 
         /** The frame at {@code pos}, or null if it is incomplete, has an unknown type or length, or fails its CRC. */
         Frame read(long pos) throws IOException {
+            return read(pos, true);
+        }
+
+        /**
+         * Like {@link #read(long)} but returns a complete, well-typed frame even if its CRC fails: the
+         * scanner uses it to tell a modified frame in the middle of the log from a torn tail.
+         */
+        Frame readIgnoringChecksum(long pos) throws IOException {
+            return read(pos, false);
+        }
+
+        private Frame read(long pos, boolean checkCrc) throws IOException {
             if (pos + OVERHEAD > fileSize) {
                 return null;
             }
@@ -77,7 +124,7 @@ final class LogFormat {
             whole.position(whole.position() + 13);
             byte[] payload = new byte[length];
             whole.get(payload);
-            if (whole.getInt() != (int) crc.getValue()) {
+            if (whole.getInt() != (int) crc.getValue() && checkCrc) {
                 return null;
             }
             return new Frame(type, seq, payload, pos);
