@@ -28,6 +28,9 @@ import java.util.zip.ZipOutputStream;
  *     {@code {"entry":base64 stored entry bytes,"proof":[base64 hashes, leaf side first],"seq":n}},
  *     the proof being the RFC 9162 inclusion proof of {@code seq} in the tree of size N.
  * <li>{@code keys.json} — the zone public keys: {@code [{"keyId","spki" (base64 DER),"suite","zone"}]}.
+ * <li>{@code manifest.json} — {@code {"seqs":[…],"treeSize":N}}: which entries the bundle was cut
+ *     with, so a line removed from events.jsonl is noticed. It is not signed: it catches loss and
+ *     naive edits, not an exporter that leaves entries out on purpose (see docs/ledger.md).
  * <li>{@code consistency.json} (optional) — {@code {"fromSize":M,"proof":[…],"toSize":N}}, proving
  *     that a checkpoint of size M the auditor already holds is a prefix of this one.
  * </ul>
@@ -37,6 +40,7 @@ public final class AuditBundle {
     static final String EVENTS = "events.jsonl";
     static final String KEYS = "keys.json";
     static final String CONSISTENCY = "consistency.json";
+    static final String MANIFEST = "manifest.json";
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
     private AuditBundle() {}
@@ -78,6 +82,11 @@ public final class AuditBundle {
                 zip.write('\n');
             }
             zip.closeEntry();
+            ObjectNode manifest = NODES.objectNode();
+            manifest.put("treeSize", n);
+            ArrayNode listed = manifest.putArray("seqs");
+            seqs.forEach(listed::add);
+            put(zip, MANIFEST, CanonicalJson.canonicalize(manifest));
             ArrayNode keyList = NODES.arrayNode();
             for (ZonePublicKey k : keys) {
                 keyList.add(keyJson(k));

@@ -37,7 +37,8 @@ import java.util.zip.ZipInputStream;
 public final class BundleVerifier {
     private static final long MAX_PART = 256L << 20;
     private static final JsonMapper JSON = JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    private static final Set<String> PARTS = Set.of(AuditBundle.CHECKPOINT, AuditBundle.EVENTS, AuditBundle.KEYS, AuditBundle.CONSISTENCY);
+    private static final Set<String> PARTS = Set.of(AuditBundle.CHECKPOINT, AuditBundle.EVENTS, AuditBundle.KEYS,
+            AuditBundle.MANIFEST, AuditBundle.CONSISTENCY);
 
     private final List<Check> checks = new ArrayList<>();
 
@@ -69,7 +70,7 @@ public final class BundleVerifier {
             fail("bundle", e.getMessage());
             return;
         }
-        for (String required : List.of(AuditBundle.CHECKPOINT, AuditBundle.EVENTS, AuditBundle.KEYS)) {
+        for (String required : List.of(AuditBundle.CHECKPOINT, AuditBundle.EVENTS, AuditBundle.KEYS, AuditBundle.MANIFEST)) {
             if (!parts.containsKey(required)) {
                 fail("bundle", required + " is missing");
                 return;
@@ -85,7 +86,8 @@ public final class BundleVerifier {
         if (cp == null) {
             return;
         }
-        events(parts.get(AuditBundle.EVENTS), cp, keys, suite);
+        Set<Long> seqs = events(parts.get(AuditBundle.EVENTS), cp, keys, suite);
+        manifest(parts.get(AuditBundle.MANIFEST), cp, seqs);
         consistency(parts.get(AuditBundle.CONSISTENCY), cp, previousNote, keys, suite);
     }
 
@@ -170,7 +172,7 @@ public final class BundleVerifier {
         return cp;
     }
 
-    private void events(byte[] jsonl, SignedCheckpoint cp, List<VerifyingKey> keys, Suite suite) {
+    private Set<Long> events(byte[] jsonl, SignedCheckpoint cp, List<VerifyingKey> keys, Suite suite) {
         Map<String, VerifyingKey> byId = new HashMap<>();
         keys.forEach(k -> byId.put(k.keyId(), k));
         String text = new String(jsonl, StandardCharsets.UTF_8);
@@ -189,6 +191,50 @@ public final class BundleVerifier {
         }
         if (count == 0) {
             fail("events.jsonl", "the bundle holds no events");
+        }
+        return seen;
+    }
+
+    private void manifest(byte[] json, SignedCheckpoint cp, Set<Long> seen) {
+        List<Long> listed = new ArrayList<>();
+        try {
+            JsonNode n = JSON.readTree(json);
+            if (n == null || !n.isObject() || n.size() != 2 || !n.path("treeSize").canConvertToLong() || !n.path("seqs").isArray()) {
+                throw new IllegalArgumentException();
+            }
+            if (n.get("treeSize").longValue() != cp.treeSize()) {
+                fail("manifest.json", "manifest is for tree size " + n.get("treeSize").longValue() + ", the checkpoint for " + cp.treeSize());
+                return;
+            }
+            for (JsonNode s : n.get("seqs")) {
+                if (!s.canConvertToLong()) {
+                    throw new IllegalArgumentException();
+                }
+                listed.add(s.longValue());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            fail("manifest.json", "malformed: needs exactly treeSize and seqs");
+            return;
+        }
+        Set<Long> listedSet = new HashSet<>(listed);
+        boolean ok = listedSet.size() == listed.size();
+        if (!ok) {
+            fail("manifest.json", "lists a seq twice");
+        }
+        for (long s : listedSet) {
+            if (!seen.contains(s)) {
+                fail("event seq " + s, "listed in manifest.json but missing from events.jsonl");
+                ok = false;
+            }
+        }
+        for (long s : seen) {
+            if (!listedSet.contains(s)) {
+                fail("event seq " + s, "present in events.jsonl but not listed in manifest.json");
+                ok = false;
+            }
+        }
+        if (ok) {
+            pass("manifest.json", "events.jsonl holds exactly the " + listed.size() + " listed entries");
         }
     }
 
