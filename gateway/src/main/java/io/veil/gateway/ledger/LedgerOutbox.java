@@ -1,6 +1,9 @@
 package io.veil.gateway.ledger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veil.gateway.config.VeilProperties;
+import io.veil.ledger.EventType;
+import io.veil.ledger.LedgerEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -22,9 +25,12 @@ import java.util.UUID;
 public class LedgerOutbox {
     private static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules();
     private final JdbcTemplate jdbc;
+    private final String zone;
+    private volatile Runnable afterCommit = () -> {};
 
-    public LedgerOutbox(JdbcTemplate jdbc) {
+    public LedgerOutbox(JdbcTemplate jdbc, VeilProperties props) {
         this.jdbc = jdbc;
+        this.zone = props.zone().id();
     }
 
     /** A pending event as stored in the outbox. Attributes carry ids, digests and numbers — never cell values. */
@@ -38,6 +44,15 @@ public class LedgerOutbox {
         }
         String id = UUID.randomUUID().toString();
         PendingEvent e = new PendingEvent(id, type, Instant.now(), new LinkedHashMap<>(subjects), new LinkedHashMap<>(attributes));
+        // Validate now, inside the state change's transaction: an event the ledger would refuse is a
+        // bug that must roll the change back, not a row that blocks the relay later.
+        toLedgerEvent(e, zone);
+        TransactionSynchronizationManager.registerSynchronization(new org.springframework.transaction.support.TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                afterCommit.run();
+            }
+        });
         try {
             jdbc.update("INSERT INTO ledger_outbox(event_id, event_json, created_at) VALUES (?,?,?)",
                     id, JSON.writeValueAsString(e), Timestamp.from(e.occurredAt()));
@@ -63,6 +78,22 @@ public class LedgerOutbox {
     }
 
     public record Row(long outboxSeq, PendingEvent event) {}
+
+    /** The ledger form of a pending event; throws IllegalArgumentException for an unknown type or invalid content. */
+    public static LedgerEvent toLedgerEvent(PendingEvent e, String zone) {
+        EventType type = EventType.fromWireName(e.type())
+                .orElseThrow(() -> new IllegalArgumentException("unknown ledger event type " + e.type()));
+        return new LedgerEvent(e.eventId(), type, zone, e.occurredAt(), e.subjects(), e.attributes());
+    }
+
+    /** Called after every transaction that recorded events commits (the relay wakes up). */
+    void onCommit(Runnable r) {
+        this.afterCommit = r;
+    }
+
+    public String zone() {
+        return zone;
+    }
 
     private static PendingEvent parse(String s) {
         try {

@@ -45,7 +45,23 @@ class RoleMatrixTest extends GatewayTest {
             new Endpoint("GET", "/api/v1/contracts/" + ANY_ID + "/agreement", ALL),
             new Endpoint("GET", "/api/v1/contracts/" + ANY_ID + "/verify", ALL),
             new Endpoint("GET", "/api/v1/statements/charges", Set.of("consumer")),
-            new Endpoint("GET", "/api/v1/statements/revenue", Set.of("provider")));
+            new Endpoint("GET", "/api/v1/statements/revenue", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/jobs/" + ANY_ID, ALL),
+            new Endpoint("GET", "/api/v1/jobs/" + ANY_ID + "/result", Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/cancel", Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/approve", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/reject", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/result/approve", Set.of("provider")),
+            new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/result/reject", Set.of("provider")),
+            new Endpoint("GET", "/api/v1/ledger/checkpoint", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/ledger/events", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/ledger/events/0", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/ledger/events/0/proof", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/ledger/consistency?from=0&to=0", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/audit/trail?subject=org:x", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/audit/export?subject=org:x", Set.of("auditor")));
 
     static Stream<Arguments> endpoints() {
         return ENDPOINTS.stream().map(e -> Arguments.of(e.method() + " " + e.path(), e));
