@@ -20,8 +20,7 @@ public final class ChaincodeServerMain {
             }
         }
         VeilLedgerChaincode chaincode = new VeilLedgerChaincode();
-        chaincode.processEnvironmentOptions();
-        chaincode.validateOptions();
+        chaincode.prepareServerMode();
         ChaincodeServer server = new NettyChaincodeServer(chaincode, chaincode.getChaincodeServerConfig());
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "chaincode-server-stop"));
         System.out.println("veil chaincode " + System.getenv("CORE_CHAINCODE_ID_NAME")

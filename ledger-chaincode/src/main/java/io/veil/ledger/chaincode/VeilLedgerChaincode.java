@@ -1,10 +1,13 @@
 package io.veil.ledger.chaincode;
 
+import org.hyperledger.fabric.metrics.Metrics;
 import org.hyperledger.fabric.shim.ChaincodeBase;
 import org.hyperledger.fabric.shim.ChaincodeStub;
+import org.hyperledger.fabric.traces.Traces;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -14,6 +17,21 @@ import java.util.logging.Logger;
  */
 public final class VeilLedgerChaincode extends ChaincodeBase {
     private static final Logger LOG = Logger.getLogger(VeilLedgerChaincode.class.getName());
+
+    /**
+     * ChaincodeBase.start() does these steps before dialling a peer; server mode (chaincode as a
+     * service) must repeat them all, in this order: without getChaincodeConfig() the first connection
+     * from a peer fails with "Chaincode config not available", without Traces.initialize() with
+     * "No provider set".
+     */
+    void prepareServerMode() {
+        initializeLogging();
+        processEnvironmentOptions();
+        validateOptions();
+        Properties props = getChaincodeConfig();
+        Metrics.initialize(props);
+        Traces.initialize(props);
+    }
 
     @Override
     public Response init(ChaincodeStub stub) {
