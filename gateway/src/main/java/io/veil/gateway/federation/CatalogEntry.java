@@ -1,0 +1,23 @@
+package io.veil.gateway.federation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One dataset as a zone publishes it to its peers: metadata, column roles, schema, safe statistics
+ * and a synthetic preview of the current version. Nothing here is read from the dataset's rows.
+ */
+public record CatalogEntry(String id, String name, String description, List<String> tags, String license,
+                           String ownerOrg, String zone, String tier, Map<String, String> columnRoles,
+                           int currentVersion, Instant createdAt, String contentDigest, long rowCount,
+                           JsonNode schema, JsonNode statistics, Preview preview) {
+
+    /** Synthetic rows generated from schema and statistics; {@code synthetic} is always true. */
+    public record Preview(boolean synthetic, List<String> columns, List<Map<String, Object>> rows) {}
+
+    /** One page of a zone's catalog ({@code GET /federation/v1/catalog}). */
+    public record Page(String zone, String tier, List<CatalogEntry> datasets, long total, int offset, int limit) {}
+}
