@@ -10,12 +10,17 @@ import io.veil.ledger.Ledger;
 import io.veil.ledger.LedgerEntry;
 import io.veil.ledger.SignedCheckpoint;
 import io.veil.ledger.ZonePublicKey;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.LocalDateTime;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -41,7 +46,10 @@ public final class AuditBundle {
     static final String KEYS = "keys.json";
     static final String CONSISTENCY = "consistency.json";
     static final String MANIFEST = "manifest.json";
+    /** Parts in the order the exporter writes them. */
+    static final List<String> ORDER = List.of(CHECKPOINT, EVENTS, MANIFEST, KEYS, CONSISTENCY);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final LocalDateTime FIXED_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
 
     private AuditBundle() {}
 
@@ -67,43 +75,66 @@ public final class AuditBundle {
         if (previousTreeSize > n) {
             throw new IllegalArgumentException("previous tree size " + previousTreeSize + " is beyond the checkpoint (" + n + ")");
         }
+        Map<String, byte[]> parts = new LinkedHashMap<>();
+        parts.put(CHECKPOINT, cp.note().getBytes(StandardCharsets.UTF_8));
+        ByteArrayOutputStream events = new ByteArrayOutputStream();
+        for (long seq : seqs) {
+            LedgerEntry e = ledger.read(seq).orElseThrow(() -> new IllegalStateException("ledger has no entry " + seq));
+            InclusionProof p = ledger.inclusionProof(seq, n).orElseThrow();
+            ObjectNode line = NODES.objectNode();
+            line.put("seq", seq);
+            line.put("entry", Base64.getEncoder().encodeToString(e.entryBytes()));
+            line.set("proof", hashes(p.path()));
+            events.writeBytes(CanonicalJson.canonicalize(line));
+            events.write('\n');
+        }
+        parts.put(EVENTS, events.toByteArray());
+        ObjectNode manifest = NODES.objectNode();
+        manifest.put("treeSize", n);
+        ArrayNode listed = manifest.putArray("seqs");
+        seqs.forEach(listed::add);
+        parts.put(MANIFEST, CanonicalJson.canonicalize(manifest));
+        ArrayNode keyList = NODES.arrayNode();
+        keys.forEach(k -> keyList.add(keyJson(k)));
+        parts.put(KEYS, CanonicalJson.canonicalize(keyList));
+        if (previousTreeSize >= 0) {
+            ConsistencyProof c = ledger.consistencyProof(previousTreeSize, n).orElseThrow();
+            ObjectNode node = NODES.objectNode();
+            node.put("fromSize", c.fromSize());
+            node.put("toSize", c.toSize());
+            node.set("proof", hashes(c.path()));
+            parts.put(CONSISTENCY, CanonicalJson.canonicalize(node));
+        }
         try {
-            ZipOutputStream zip = new ZipOutputStream(out, StandardCharsets.UTF_8);
-            put(zip, CHECKPOINT, cp.note().getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new ZipEntry(EVENTS));
-            for (long seq : seqs) {
-                LedgerEntry e = ledger.read(seq).orElseThrow(() -> new IllegalStateException("ledger has no entry " + seq));
-                InclusionProof p = ledger.inclusionProof(seq, n).orElseThrow();
-                ObjectNode line = NODES.objectNode();
-                line.put("seq", seq);
-                line.put("entry", Base64.getEncoder().encodeToString(e.entryBytes()));
-                line.set("proof", hashes(p.path()));
-                zip.write(CanonicalJson.canonicalize(line));
-                zip.write('\n');
-            }
-            zip.closeEntry();
-            ObjectNode manifest = NODES.objectNode();
-            manifest.put("treeSize", n);
-            ArrayNode listed = manifest.putArray("seqs");
-            seqs.forEach(listed::add);
-            put(zip, MANIFEST, CanonicalJson.canonicalize(manifest));
-            ArrayNode keyList = NODES.arrayNode();
-            for (ZonePublicKey k : keys) {
-                keyList.add(keyJson(k));
-            }
-            put(zip, KEYS, CanonicalJson.canonicalize(keyList));
-            if (previousTreeSize >= 0) {
-                ConsistencyProof c = ledger.consistencyProof(previousTreeSize, n).orElseThrow();
-                ObjectNode node = NODES.objectNode();
-                node.put("fromSize", c.fromSize());
-                node.put("toSize", c.toSize());
-                node.set("proof", hashes(c.path()));
-                put(zip, CONSISTENCY, CanonicalJson.canonicalize(node));
-            }
-            zip.finish();
+            out.write(zip(parts));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write audit bundle", e);
         }
+    }
+
+    /**
+     * The one byte-exact zip of these parts, in the order given: STORED (no compression, so no
+     * dependence on a zlib version), fixed timestamps. The verifier rebuilds it and compares, so a
+     * change anywhere in the file — also outside the checked parts — is noticed.
+     */
+    static byte[] zip(Map<String, byte[]> parts) throws IOException {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(buf, StandardCharsets.UTF_8)) {
+            for (Map.Entry<String, byte[]> p : parts.entrySet()) {
+                ZipEntry e = new ZipEntry(p.getKey());
+                e.setMethod(ZipEntry.STORED);
+                e.setSize(p.getValue().length);
+                e.setCompressedSize(p.getValue().length);
+                CRC32 crc = new CRC32();
+                crc.update(p.getValue());
+                e.setCrc(crc.getValue());
+                e.setTimeLocal(FIXED_TIME);
+                zip.putNextEntry(e);
+                zip.write(p.getValue());
+                zip.closeEntry();
+            }
+        }
+        return buf.toByteArray();
     }
 
     static ObjectNode keyJson(ZonePublicKey k) {
@@ -121,9 +152,4 @@ public final class AuditBundle {
         return a;
     }
 
-    private static void put(ZipOutputStream zip, String name, byte[] content) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(content);
-        zip.closeEntry();
-    }
 }

@@ -3,6 +3,7 @@ package io.veil.ledger.audit;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.veil.crypto.CanonicalJson;
 import io.veil.crypto.Suite;
 import io.veil.crypto.VerifyingKey;
 import io.veil.ledger.ConsistencyProof;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ public final class BundleVerifier {
             AuditBundle.MANIFEST, AuditBundle.CONSISTENCY);
 
     private final List<Check> checks = new ArrayList<>();
+    private final Map<String, String> zoneByKeyId = new HashMap<>();
 
     private BundleVerifier() {}
 
@@ -77,6 +81,12 @@ public final class BundleVerifier {
             }
         }
         pass("bundle", "contains " + new java.util.TreeSet<>(parts.keySet()));
+        container(zip, parts);
+        for (String json : List.of(AuditBundle.KEYS, AuditBundle.MANIFEST, AuditBundle.CONSISTENCY)) {
+            if (parts.containsKey(json) && !canonical(parts.get(json))) {
+                fail(json, "not canonical JSON (RFC 8785): the exporter never writes it like this");
+            }
+        }
         List<VerifyingKey> keys = keys(parts.get(AuditBundle.KEYS), trustedKeys);
         if (keys.isEmpty()) {
             return;
@@ -91,8 +101,42 @@ public final class BundleVerifier {
         consistency(parts.get(AuditBundle.CONSISTENCY), cp, previousNote, keys, suite);
     }
 
+    /** The file must be byte for byte the zip the exporter writes for these parts (fixed order, STORED, fixed times). */
+    private void container(Path zip, Map<String, byte[]> parts) {
+        Map<String, byte[]> ordered = new LinkedHashMap<>();
+        AuditBundle.ORDER.stream().filter(parts::containsKey).forEach(n -> ordered.put(n, parts.get(n)));
+        try {
+            if (!new java.util.ArrayList<>(parts.keySet()).equals(new java.util.ArrayList<>(ordered.keySet()))
+                    || !Arrays.equals(AuditBundle.zip(ordered), Files.readAllBytes(zip))) {
+                fail("bundle container", "zip structure differs from what the exporter writes (bytes outside the checked files were changed)");
+                return;
+            }
+        } catch (IOException e) {
+            fail("bundle container", "cannot re-read the bundle (" + e.getMessage() + ")");
+            return;
+        }
+        pass("bundle container", "zip is exactly the exporter's encoding of its files");
+    }
+
+    static boolean canonical(byte[] json) {
+        try {
+            return Arrays.equals(CanonicalJson.canonicalize(new String(json, StandardCharsets.UTF_8)), json);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Base64 that re-encodes to exactly the same text (no ignored padding bits). */
+    static byte[] strictBase64(String s) {
+        byte[] b = Base64.getDecoder().decode(s);
+        if (!Base64.getEncoder().encodeToString(b).equals(s)) {
+            throw new IllegalArgumentException("non-canonical base64");
+        }
+        return b;
+    }
+
     private Map<String, byte[]> readParts(Path zip) {
-        Map<String, byte[]> parts = new HashMap<>();
+        Map<String, byte[]> parts = new LinkedHashMap<>();
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip), StandardCharsets.UTF_8)) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 if (!PARTS.contains(e.getName())) {
@@ -128,6 +172,7 @@ public final class BundleVerifier {
             fail("keys.json", e.getMessage());
             return List.of();
         }
+        bundleKeys.forEach(k -> zoneByKeyId.put(k.keyId(), k.zone()));
         if (bundleKeys.isEmpty() && trusted.isEmpty()) {
             fail("keys.json", "no zone keys in the bundle and none trusted");
             return List.of();
@@ -244,15 +289,18 @@ public final class BundleVerifier {
         byte[] entry;
         List<byte[]> path = new ArrayList<>();
         try {
+            if (!canonical(line.getBytes(StandardCharsets.UTF_8))) {
+                throw new IllegalArgumentException("not canonical JSON");
+            }
             JsonNode n = JSON.readTree(line);
             if (n == null || !n.isObject() || n.size() != 3 || !n.path("seq").canConvertToLong() || !n.path("entry").isTextual()
                     || !n.path("proof").isArray()) {
                 throw new IllegalArgumentException("needs exactly seq, entry and proof");
             }
             seq = n.get("seq").longValue();
-            entry = Base64.getDecoder().decode(n.get("entry").textValue());
+            entry = strictBase64(n.get("entry").textValue());
             for (JsonNode h : n.get("proof")) {
-                path.add(Base64.getDecoder().decode(h.textValue() == null ? "" : h.textValue()));
+                path.add(strictBase64(h.textValue() == null ? "" : h.textValue()));
             }
         } catch (IOException | IllegalArgumentException e) {
             fail(where, "not a valid event line: " + e.getMessage());
@@ -276,6 +324,10 @@ public final class BundleVerifier {
             fail(where + " signature", "zone signature (key " + d.keyId() + ") does not verify over the event");
         } else {
             pass(where + " signature", d.event().type().wireName() + " " + d.event().eventId() + ", key " + d.keyId());
+            String zone = zoneByKeyId.get(d.keyId());
+            if (zone != null && !zone.equals(d.event().zone())) {
+                fail(where + " zone", "event names zone " + d.event().zone() + " but is signed by the key keys.json gives to zone " + zone);
+            }
         }
         InclusionProof proof = new InclusionProof(seq, cp.treeSize(), path);
         if (MerkleProofs.verifyInclusion(suite, proof, MerkleProofs.leafHash(suite, entry), cp.rootHash())) {
@@ -314,7 +366,7 @@ public final class BundleVerifier {
                     return;
                 }
                 for (JsonNode h : n.path("proof")) {
-                    path.add(Base64.getDecoder().decode(h.asText()));
+                    path.add(strictBase64(h.asText()));
                 }
             } catch (IOException | IllegalArgumentException e) {
                 fail("consistency", "consistency.json is malformed");
