@@ -3,7 +3,6 @@ package io.veil.ledger.chaincode;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.hyperledger.fabric.protos.msp.SerializedIdentity;
 import org.hyperledger.fabric.shim.ChaincodeStub;
-import org.hyperledger.fabric.shim.ledger.CompositeKey;
 import org.hyperledger.fabric.shim.ledger.KeyValue;
 import org.hyperledger.fabric.shim.ledger.QueryResultsIterator;
 
@@ -31,16 +30,19 @@ final class StubWorldState implements WorldState {
     }
 
     @Override
-    public List<CompositeKey> findComposite(String objectType, String... leadingAttributes) {
-        List<CompositeKey> keys = new ArrayList<>();
-        try (QueryResultsIterator<KeyValue> it = stub.getStateByPartialCompositeKey(new CompositeKey(objectType, leadingAttributes))) {
+    public List<Kv> range(String start, String end, int limit) {
+        List<Kv> out = new ArrayList<>();
+        try (QueryResultsIterator<KeyValue> it = stub.getStateByRange(start, end)) {
             for (KeyValue kv : it) {
-                keys.add(CompositeKey.parseCompositeKey(kv.getKey()));
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(new Kv(kv.getKey(), kv.getValue()));
             }
         } catch (Exception e) {
-            throw new IllegalStateException("range query over " + objectType + " failed", e);
+            throw new IllegalStateException("range query failed", e);
         }
-        return keys;
+        return out;
     }
 
     @Override

@@ -2,17 +2,22 @@ package io.veil.ledger.chaincode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.veil.crypto.CanonicalJson;
-import org.hyperledger.fabric.shim.ledger.CompositeKey;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static io.veil.ledger.chaincode.Rejection.Code.AGREEMENT_EXISTS;
@@ -24,26 +29,42 @@ import static io.veil.ledger.chaincode.Rejection.Code.NOT_CANONICAL;
 import static io.veil.ledger.chaincode.Rejection.Code.NOT_FOUND;
 
 /**
- * Veil's ledger rules on Fabric world state: signed, canonical events and contract agreements, written
- * once and never overwritten, indexed by subject and by type.
+ * Veil's ledger rules on Fabric world state: append-only logs of signed, canonical entries, and
+ * contract agreements, written once and never overwritten.
  *
- * <p>Keys: {@code event~<eventId>} and {@code agreement~<contractId>} hold the records; composite keys
- * {@code subject~kind~id~eventId} and {@code type~type~eventId} index events. Records embed the signed
- * text as a string so its exact bytes (what the signature covers) survive. Signatures are checked for
- * presence and encoding only; zone keys are not on the channel, so verification is the reader's job.
+ * <p>A log (one per zone origin, e.g. {@code veil/zone-a}) is what the client's {@code Ledger}
+ * sees: entries get gapless sequence numbers from 0, assigned here, so every endorsing peer assigns
+ * the same one. An entry is the exact signed form Veil stores everywhere,
+ * {@code {"event":{…},"sig":{"keyId":…,"value":…}}} in RFC 8785 canonical JSON; the chaincode checks
+ * its shape, canonical form and that a signature is present. Signatures are not verified here: zone
+ * keys are not on the channel, so verification is the reader's job (the entry bytes are kept
+ * verbatim for that).
+ *
+ * <p>An event id is written once per log. Appending an event whose canonical event bytes equal the
+ * stored one is a no-op answering the stored seq (signatures may differ: SM2 is randomised), so
+ * retries are safe; a different event under a stored id is refused ({@code EVENT_EXISTS}), and the
+ * whole transaction with it.
+ *
+ * <p>Keys are simple keys so range scans work on LevelDB; parts are separated by U+0001, which no
+ * log id, event id or subject may contain: {@code n␁log} (size), {@code e␁log␁seq} (record),
+ * {@code i␁log␁eventId} (seq and event digest), {@code s␁log␁kind␁id␁seq} and
+ * {@code t␁log␁type␁seq} (indexes). Sequence numbers are 16 zero-padded decimal digits so key order
+ * is seq order. A role-qualified subject kind ({@code providerOrg}) is indexed under itself and under
+ * its base kind ({@code org}).
  */
 final class VeilLedger {
-    static final String EVENT_NAME = "VeilEvent";
+    static final String EVENT_NAME = "VeilEntries";
     static final String AGREEMENT_EVENT_NAME = "VeilAgreement";
-    private static final String EVENT_PREFIX = "event~";
+    static final char SEP = '\u0001';
+    static final int MAX_BATCH = 1000;
+    static final int MAX_PAGE = 1000;
     private static final String AGREEMENT_PREFIX = "agreement~";
-    private static final String SUBJECT_INDEX = "subject";
-    private static final String TYPE_INDEX = "type";
     /** Fabric treats an empty value as a delete, so index entries hold one zero byte. */
     private static final byte[] INDEX_VALUE = {0};
     /** Ids become parts of keys: printable ASCII without spaces keeps them unambiguous in any key form. */
     private static final Pattern ID = Pattern.compile("[!-~]{1,256}");
-    private static final int MAX_SUBJECT_PART = 512;
+    private static final Pattern KIND = Pattern.compile("[a-z][a-zA-Z]{0,31}");
+    private static final int MAX_PART = 512;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final WorldState state;
@@ -52,39 +73,138 @@ final class VeilLedger {
         this.state = state;
     }
 
-    /** Appends a signed event; refuses an id already on the ledger, whatever its content. */
-    void appendEvent(String eventId, String canonicalEventJson, String signatureB64, String signerKeyId) {
+    record Appended(long seq, boolean created) {}
+
+    /**
+     * Appends entries to a log, all or nothing. Returns, per input entry, its seq and whether this
+     * transaction created it. Emits one {@value #EVENT_NAME} event {@code {"log","from","to"}} naming
+     * the new seqs [from, to) when anything was created.
+     */
+    List<Appended> append(String log, List<String> entries) {
+        requirePart("log", log);
+        if (entries.isEmpty() || entries.size() > MAX_BATCH) {
+            throw new Rejection(BAD_ARGUMENT, "append takes 1.." + MAX_BATCH + " entries");
+        }
+        long size = size(log);
+        long first = size;
+        Map<String, Appended> inThisTx = new HashMap<>();
+        Map<String, String> digestsInThisTx = new HashMap<>();
+        List<Appended> out = new ArrayList<>();
+        for (String entry : entries) {
+            Parsed p = parse(entry);
+            String digest = p.eventDigest;
+            Appended earlier = inThisTx.get(p.eventId);
+            if (earlier != null) {
+                if (!digestsInThisTx.get(p.eventId).equals(digest)) {
+                    throw new Rejection(EVENT_EXISTS, "event " + p.eventId + " appears twice in the batch with different content");
+                }
+                out.add(new Appended(earlier.seq(), false));
+                continue;
+            }
+            byte[] known = state.get(key('i', log, p.eventId));
+            if (known != null) {
+                String[] seqAndDigest = new String(known, StandardCharsets.UTF_8).split(":", 2);
+                if (!seqAndDigest[1].equals(digest)) {
+                    throw new Rejection(EVENT_EXISTS, "event " + p.eventId + " is already recorded in log " + log
+                            + " with different content; ledger entries are never overwritten");
+                }
+                Appended a = new Appended(Long.parseLong(seqAndDigest[0]), false);
+                inThisTx.put(p.eventId, a);
+                digestsInThisTx.put(p.eventId, digest);
+                out.add(a);
+                continue;
+            }
+            long seq = size++;
+            String s = pad(seq);
+            ObjectNode record = JSON.createObjectNode();
+            record.put("seq", seq);
+            record.put("entry", entry);
+            stamp(record);
+            state.put(key('e', log, s), bytes(record));
+            state.put(key('i', log, p.eventId), (seq + ":" + digest).getBytes(StandardCharsets.UTF_8));
+            state.put(key('t', log, p.type, s), INDEX_VALUE);
+            for (String[] subject : p.subjectKeys) {
+                state.put(key('s', log, subject[0], subject[1], s), INDEX_VALUE);
+            }
+            Appended a = new Appended(seq, true);
+            inThisTx.put(p.eventId, a);
+            digestsInThisTx.put(p.eventId, digest);
+            out.add(a);
+        }
+        if (size > first) {
+            state.put(key('n', log), Long.toString(size).getBytes(StandardCharsets.UTF_8));
+            ObjectNode ev = JSON.createObjectNode();
+            ev.put("log", log);
+            ev.put("from", first);
+            ev.put("to", size);
+            state.emit(EVENT_NAME, bytes(ev));
+        }
+        return out;
+    }
+
+    long size(String log) {
+        requirePart("log", log);
+        byte[] v = state.get(key('n', log));
+        return v == null ? 0 : Long.parseLong(new String(v, StandardCharsets.UTF_8));
+    }
+
+    /** The stored record {@code {"seq","entry","txId","submitterMsp","recordedAt"}} at seq. */
+    byte[] get(String log, long seq) {
+        requirePart("log", log);
+        byte[] v = seq < 0 ? null : state.get(key('e', log, pad(seq)));
+        if (v == null) {
+            throw new Rejection(NOT_FOUND, "no entry " + seq + " in log " + log);
+        }
+        return v;
+    }
+
+    /** The stored record of an event id. */
+    byte[] find(String log, String eventId) {
         requireId("eventId", eventId);
-        requireSignature("signature", signatureB64);
-        if (signerKeyId == null || signerKeyId.isBlank()) {
-            throw new Rejection(MISSING_SIGNATURE, "signerKeyId is empty");
+        byte[] known = state.get(key('i', log, eventId));
+        if (known == null) {
+            throw new Rejection(NOT_FOUND, "no event " + eventId + " in log " + log);
         }
-        JsonNode event = canonicalObject("event", canonicalEventJson);
-        JsonNode claimedId = event.get("eventId");
-        if (claimedId != null && !eventId.equals(claimedId.asText())) {
-            throw new Rejection(BAD_ARGUMENT, "eventId argument does not match the event's eventId");
+        return get(log, Long.parseLong(new String(known, StandardCharsets.UTF_8).split(":", 2)[0]));
+    }
+
+    /**
+     * Up to {@code limit} records with seq &gt; afterSeq, in seq order, from one index:
+     * {@code all}, {@code subject kind id} or {@code type name}. Answers
+     * {@code {"records":[…],"more":bool}}.
+     */
+    byte[] scan(String log, String index, String k1, String k2, long afterSeq, int limit) {
+        requirePart("log", log);
+        if (limit < 1 || limit > MAX_PAGE || afterSeq < -1) {
+            throw new Rejection(BAD_ARGUMENT, "limit must be 1.." + MAX_PAGE + " and afterSeq ≥ -1");
         }
-        JsonNode type = event.get("type");
-        if (type == null || !type.isTextual() || type.asText().isEmpty()) {
-            throw new Rejection(MALFORMED_JSON, "event has no string 'type'");
+        String prefix;
+        boolean indexOnly;
+        switch (index) {
+            case "all" -> { prefix = key('e', log) + SEP; indexOnly = false; }
+            case "subject" -> { requirePart("subject kind", k1); requirePart("subject id", k2); prefix = key('s', log, k1, k2) + SEP; indexOnly = true; }
+            case "type" -> { requirePart("type", k1); prefix = key('t', log, k1) + SEP; indexOnly = true; }
+            default -> throw new Rejection(BAD_ARGUMENT, "index must be all, subject or type");
         }
-        Map<String, String> subjects = subjects(event.get("subjects"));
-        String key = EVENT_PREFIX + eventId;
-        if (state.get(key) != null) {
-            throw new Rejection(EVENT_EXISTS, "event " + eventId + " is already recorded; ledger events are never overwritten");
+        // Digits sort before ':', so [prefix+pad(after+1), prefix+":") is exactly the later seqs.
+        List<WorldState.Kv> found = state.range(prefix + pad(afterSeq + 1), prefix + ":", limit + 1);
+        ArrayNode records = JSON.createArrayNode();
+        for (int i = 0; i < Math.min(limit, found.size()); i++) {
+            WorldState.Kv kv = found.get(i);
+            byte[] record = indexOnly ? state.get(key('e', log, kv.key().substring(prefix.length()))) : kv.value();
+            if (record == null) {
+                throw new IllegalStateException("index names a missing entry");
+            }
+            try {
+                records.add(JSON.readTree(record));
+            } catch (Exception e) {
+                throw new IllegalStateException("unreadable record", e);
+            }
         }
-        ObjectNode record = JSON.createObjectNode();
-        record.put("eventId", eventId);
-        record.put("event", canonicalEventJson);
-        record.put("signature", signatureB64);
-        record.put("signerKeyId", signerKeyId);
-        stamp(record);
-        state.put(key, bytes(record));
-        state.put(compositeKey(TYPE_INDEX, type.asText(), eventId), INDEX_VALUE);
-        for (Map.Entry<String, String> s : subjects.entrySet()) {
-            state.put(compositeKey(SUBJECT_INDEX, s.getKey(), s.getValue(), eventId), INDEX_VALUE);
-        }
-        state.emit(EVENT_NAME, eventId.getBytes(StandardCharsets.UTF_8));
+        ObjectNode out = JSON.createObjectNode();
+        out.set("records", records);
+        out.put("more", found.size() > limit);
+        return bytes(out);
     }
 
     /** Records an agreement signed by both parties; refuses a contract id already recorded. */
@@ -111,16 +231,6 @@ final class VeilLedger {
         state.emit(AGREEMENT_EVENT_NAME, contractId.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The stored event record (JSON object). */
-    byte[] getEvent(String eventId) {
-        requireId("eventId", eventId);
-        byte[] v = state.get(EVENT_PREFIX + eventId);
-        if (v == null) {
-            throw new Rejection(NOT_FOUND, "no event " + eventId);
-        }
-        return v;
-    }
-
     byte[] getAgreement(String contractId) {
         requireId("contractId", contractId);
         byte[] v = state.get(AGREEMENT_PREFIX + contractId);
@@ -130,48 +240,111 @@ final class VeilLedger {
         return v;
     }
 
-    /** JSON array of the event records naming this subject, in event-id order. */
-    byte[] queryBySubject(String kind, String id) {
-        requireSubjectPart("kind", kind);
-        requireSubjectPart("id", id);
-        return records(state.findComposite(SUBJECT_INDEX, kind, id), 2);
-    }
+    private record Parsed(String eventId, String type, String eventDigest, List<String[]> subjectKeys) {}
 
-    /** JSON array of the event records of this type, in event-id order. */
-    byte[] queryByType(String type) {
-        requireSubjectPart("type", type);
-        return records(state.findComposite(TYPE_INDEX, type), 1);
-    }
-
-    private byte[] records(List<CompositeKey> index, int eventIdPosition) {
-        List<byte[]> found = new ArrayList<>();
-        int size = 2;
-        for (CompositeKey k : index) {
-            byte[] r = state.get(EVENT_PREFIX + k.getAttributes().get(eventIdPosition));
-            if (r != null) {
-                found.add(r);
-                size += r.length + 1;
+    /** Checks one signed entry's shape; the stored form is the argument string itself. */
+    private static Parsed parse(String entry) {
+        JsonNode root = canonicalObject("entry", entry);
+        if (!fieldsAre(root, Set.of("event", "sig"))) {
+            throw new Rejection(MALFORMED_JSON, "entry must have exactly the fields event and sig");
+        }
+        JsonNode sig = root.get("sig");
+        if (!sig.isObject() || !fieldsAre(sig, Set.of("keyId", "value")) || !sig.get("keyId").isTextual() || !sig.get("value").isTextual()) {
+            throw new Rejection(MISSING_SIGNATURE, "sig must have exactly the string fields keyId and value");
+        }
+        if (sig.get("keyId").asText().isBlank()) {
+            throw new Rejection(MISSING_SIGNATURE, "sig.keyId is empty");
+        }
+        requireSignature("sig.value", sig.get("value").asText());
+        JsonNode event = root.get("event");
+        if (!event.isObject()) {
+            throw new Rejection(MALFORMED_JSON, "event must be an object");
+        }
+        JsonNode id = event.get("eventId");
+        if (id == null || !id.isTextual()) {
+            throw new Rejection(MALFORMED_JSON, "event has no string 'eventId'");
+        }
+        requireId("eventId", id.asText());
+        JsonNode type = event.get("type");
+        if (type == null || !type.isTextual() || type.asText().isEmpty()) {
+            throw new Rejection(MALFORMED_JSON, "event has no string 'type'");
+        }
+        requirePart("type", type.asText());
+        JsonNode at = event.get("occurredAt");
+        if (at == null || !at.isTextual()) {
+            throw new Rejection(MALFORMED_JSON, "event has no string 'occurredAt'");
+        }
+        JsonNode subjects = event.get("subjects");
+        if (subjects == null || !subjects.isObject()) {
+            throw new Rejection(MALFORMED_JSON, "event has no 'subjects' object");
+        }
+        Set<List<String>> keys = new LinkedHashSet<>();
+        for (Map.Entry<String, JsonNode> s : subjects.properties()) {
+            String kind = s.getKey();
+            if (!KIND.matcher(kind).matches()) {
+                throw new Rejection(MALFORMED_JSON, "subject kind '" + kind + "' must match " + KIND.pattern());
+            }
+            if (!s.getValue().isTextual()) {
+                throw new Rejection(MALFORMED_JSON, "subject '" + kind + "' must map to a string id");
+            }
+            String sid = s.getValue().asText();
+            requirePart("subject id", sid);
+            keys.add(List.of(kind, sid));
+            String base = baseKind(kind);
+            if (base != null) {
+                keys.add(List.of(base, sid));
             }
         }
-        byte[] out = new byte[size];
-        int at = 0;
-        out[at++] = '[';
-        for (int i = 0; i < found.size(); i++) {
-            if (i > 0) {
-                out[at++] = ',';
+        List<String[]> subjectKeys = keys.stream().map(l -> l.toArray(String[]::new)).toList();
+        return new Parsed(id.asText(), type.asText(), sha256Hex(CanonicalJson.canonicalize(event)), subjectKeys);
+    }
+
+    /** {@code providerOrg → org}: the part from the last capital letter, lower-cased; null for a base kind. */
+    static String baseKind(String kind) {
+        for (int i = kind.length() - 1; i > 0; i--) {
+            if (Character.isUpperCase(kind.charAt(i))) {
+                return Character.toLowerCase(kind.charAt(i)) + kind.substring(i + 1);
             }
-            byte[] r = found.get(i);
-            System.arraycopy(r, 0, out, at, r.length);
-            at += r.length;
         }
-        out[at++] = ']';
-        return Arrays.copyOf(out, at);
+        return null;
+    }
+
+    private static boolean fieldsAre(JsonNode n, Set<String> names) {
+        if (n.size() != names.size()) {
+            return false;
+        }
+        for (String name : names) {
+            if (!n.has(name)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void stamp(ObjectNode record) {
         record.put("submitterMsp", state.submitterMspId());
         record.put("txId", state.txId());
         record.put("recordedAt", state.txTimestamp().toString());
+    }
+
+    static String key(char kind, String... parts) {
+        StringBuilder b = new StringBuilder().append(kind);
+        for (String p : parts) {
+            b.append(SEP).append(p);
+        }
+        return b.toString();
+    }
+
+    static String pad(long seq) {
+        return String.format("%016d", seq);
+    }
+
+    private static String sha256Hex(byte[] b) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static JsonNode canonicalObject(String what, String json) {
@@ -199,43 +372,7 @@ final class VeilLedger {
         return node;
     }
 
-    /** Subjects as {kind: id} or [{"kind":..,"id":..}]; absent means the event names no subject. */
-    private static Map<String, String> subjects(JsonNode node) {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (node == null || node.isNull()) {
-            return out;
-        }
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> e : node.properties()) {
-                if (!e.getValue().isTextual()) {
-                    throw new Rejection(MALFORMED_JSON, "subject '" + e.getKey() + "' must map to a string id");
-                }
-                put(out, e.getKey(), e.getValue().asText());
-            }
-        } else if (node.isArray()) {
-            for (JsonNode s : node) {
-                if (!s.path("kind").isTextual() || !s.path("id").isTextual()) {
-                    throw new Rejection(MALFORMED_JSON, "each subject needs string 'kind' and 'id'");
-                }
-                put(out, s.get("kind").asText(), s.get("id").asText());
-            }
-        } else {
-            throw new Rejection(MALFORMED_JSON, "'subjects' must be an object or an array");
-        }
-        return out;
-    }
-
-    private static void put(Map<String, String> subjects, String kind, String id) {
-        requireSubjectPart("subject kind", kind);
-        requireSubjectPart("subject id", id);
-        subjects.put(kind, id);
-    }
-
-    private static String compositeKey(String type, String... attributes) {
-        return new CompositeKey(type, attributes).toString();
-    }
-
-    private static byte[] bytes(ObjectNode record) {
+    private static byte[] bytes(JsonNode record) {
         try {
             return JSON.writeValueAsBytes(record);
         } catch (Exception e) {
@@ -249,11 +386,10 @@ final class VeilLedger {
         }
     }
 
-    /** Composite-key parts may not contain U+0000 (the separator) or U+10FFFF (the range end). */
-    private static void requireSubjectPart(String name, String value) {
-        if (value == null || value.isEmpty() || value.length() > MAX_SUBJECT_PART
-                || value.indexOf('\u0000') >= 0 || value.contains("\uDBFF\uDFFF")) {
-            throw new Rejection(BAD_ARGUMENT, name + " must be 1-" + MAX_SUBJECT_PART + " characters without U+0000 or U+10FFFF");
+    /** Key parts: no control characters (U+0001 separates parts), not empty, bounded. */
+    private static void requirePart(String name, String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_PART || value.chars().anyMatch(Character::isISOControl)) {
+            throw new Rejection(BAD_ARGUMENT, name + " must be 1-" + MAX_PART + " characters without control characters");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.veil.ledger.chaincode;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.hyperledger.fabric.metrics.Metrics;
 import org.hyperledger.fabric.shim.ChaincodeBase;
 import org.hyperledger.fabric.shim.ChaincodeStub;
@@ -16,6 +18,7 @@ import java.util.logging.Logger;
  * ("CODE: detail"), which fail endorsement, so nothing is written; anything else is logged as a bug.
  */
 public final class VeilLedgerChaincode extends ChaincodeBase {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(VeilLedgerChaincode.class.getName());
 
     /**
@@ -54,36 +57,57 @@ public final class VeilLedgerChaincode extends ChaincodeBase {
 
     static byte[] dispatch(VeilLedger ledger, String function, List<String> a) {
         switch (function == null ? "" : function) {
-            case "AppendEvent" -> {
-                arity(function, a, 4);
-                ledger.appendEvent(a.get(0), a.get(1), a.get(2), a.get(3));
-                return a.get(0).getBytes(StandardCharsets.UTF_8);
+            case "Append" -> {
+                arity(function, a, 2);
+                List<String> entries;
+                try {
+                    entries = List.of(JSON.readValue(a.get(1), String[].class));
+                } catch (Exception e) {
+                    throw new Rejection(Rejection.Code.MALFORMED_JSON, "entries must be a JSON array of strings");
+                }
+                ArrayNode out = JSON.createArrayNode();
+                for (VeilLedger.Appended r : ledger.append(a.get(0), entries)) {
+                    out.addObject().put("seq", r.seq()).put("created", r.created());
+                }
+                return out.toString().getBytes(StandardCharsets.UTF_8);
+            }
+            case "Size" -> {
+                arity(function, a, 1);
+                return Long.toString(ledger.size(a.get(0))).getBytes(StandardCharsets.UTF_8);
+            }
+            case "Get" -> {
+                arity(function, a, 2);
+                return ledger.get(a.get(0), number(a.get(1)));
+            }
+            case "Find" -> {
+                arity(function, a, 2);
+                return ledger.find(a.get(0), a.get(1));
+            }
+            case "Scan" -> {
+                arity(function, a, 6);
+                return ledger.scan(a.get(0), a.get(1), a.get(2), a.get(3), number(a.get(4)), (int) number(a.get(5)));
             }
             case "PutAgreement" -> {
                 arity(function, a, 4);
                 ledger.putAgreement(a.get(0), a.get(1), a.get(2), a.get(3));
                 return a.get(0).getBytes(StandardCharsets.UTF_8);
             }
-            case "GetEvent" -> {
-                arity(function, a, 1);
-                return ledger.getEvent(a.get(0));
-            }
             case "GetAgreement" -> {
                 arity(function, a, 1);
                 return ledger.getAgreement(a.get(0));
-            }
-            case "QueryBySubject" -> {
-                arity(function, a, 2);
-                return ledger.queryBySubject(a.get(0), a.get(1));
-            }
-            case "QueryByType" -> {
-                arity(function, a, 1);
-                return ledger.queryByType(a.get(0));
             }
             case "Ping" -> {
                 return "pong".getBytes(StandardCharsets.UTF_8);
             }
             default -> throw new Rejection(Rejection.Code.UNKNOWN_FUNCTION, "no function '" + function + "'");
+        }
+    }
+
+    private static long number(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new Rejection(Rejection.Code.BAD_ARGUMENT, "expected a decimal number");
         }
     }
 

@@ -14,8 +14,11 @@ interface WorldState {
 
     void put(String key, byte[] value);
 
-    /** Composite keys (as produced by {@code CompositeKey.toString()}) that start with the given type and attributes, in key order. */
-    List<org.hyperledger.fabric.shim.ledger.CompositeKey> findComposite(String objectType, String... leadingAttributes);
+    /** A key and its value. */
+    record Kv(String key, byte[] value) {}
+
+    /** Up to {@code limit} simple keys in [start, end), in key order, with their committed values. */
+    List<Kv> range(String start, String end, int limit);
 
     String txId();
 

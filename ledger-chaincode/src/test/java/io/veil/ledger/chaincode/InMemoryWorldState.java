@@ -1,7 +1,5 @@
 package io.veil.ledger.chaincode;
 
-import org.hyperledger.fabric.shim.ledger.CompositeKey;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +28,13 @@ final class InMemoryWorldState implements WorldState {
     }
 
     @Override
-    public List<CompositeKey> findComposite(String objectType, String... leadingAttributes) {
-        String prefix = new CompositeKey(objectType, leadingAttributes).toString();
-        List<CompositeKey> out = new ArrayList<>();
-        for (String k : committed.subMap(prefix, prefix + "\uDBFF\uDFFF").keySet()) {
-            out.add(CompositeKey.parseCompositeKey(k));
+    public List<Kv> range(String start, String end, int limit) {
+        List<Kv> out = new ArrayList<>();
+        for (var e : committed.subMap(start, end).entrySet()) {
+            if (out.size() >= limit) {
+                break;
+            }
+            out.add(new Kv(e.getKey(), e.getValue()));
         }
         return out;
     }

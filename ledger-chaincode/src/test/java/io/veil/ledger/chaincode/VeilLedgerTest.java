@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -14,101 +15,145 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class VeilLedgerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SIG = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
+    private static final String LOG = "veil/zone-a";
     private final InMemoryWorldState state = new InMemoryWorldState();
     private final VeilLedger ledger = new VeilLedger(state);
 
-    static String event(String id, String type, String datasetId) {
-        return "{\"eventId\":\"" + id + "\",\"subjects\":{\"dataset\":\"" + datasetId + "\",\"org\":\"hospital-a\"},\"type\":\"" + type + "\"}";
+    /** A signed entry in canonical form (keys sorted, no spaces). */
+    static String entry(String id, String type, String datasetId, String sig) {
+        return "{\"event\":{\"eventId\":\"" + id + "\",\"occurredAt\":\"2026-01-01T00:00:00Z\",\"subjects\":{\"dataset\":\"" + datasetId
+                + "\",\"providerOrg\":\"hospital-a\"},\"type\":\"" + type + "\"},\"sig\":{\"keyId\":\"zone-a#1\",\"value\":\"" + sig + "\"}}";
     }
 
-    private void append(String id, String json) {
+    static String entry(String id, String type, String datasetId) {
+        return entry(id, type, datasetId, SIG);
+    }
+
+    private List<VeilLedger.Appended> appendTo(String log, String... entries) {
         try {
-            ledger.appendEvent(id, json, SIG, "zone-public#1");
+            List<VeilLedger.Appended> r = ledger.append(log, List.of(entries));
             state.commit();
+            return r;
         } catch (RuntimeException e) {
             state.abort();
             throw e;
         }
     }
 
+    private List<VeilLedger.Appended> append(String... entries) {
+        return appendTo(LOG, entries);
+    }
+
     @Test
-    void storesTheSignedEventVerbatimAndReadsItBack() throws Exception {
-        String json = event("e1", "dataset.version", "ds1");
-        append("e1", json);
-        JsonNode r = JSON.readTree(ledger.getEvent("e1"));
-        assertThat(r.get("event").asText()).isEqualTo(json);
-        assertThat(r.get("signature").asText()).isEqualTo(SIG);
-        assertThat(r.get("signerKeyId").asText()).isEqualTo("zone-public#1");
+    void assignsGaplessSeqsAndStoresTheSignedEntryVerbatim() throws Exception {
+        String e0 = entry("e0", "JobSubmitted", "ds1");
+        assertThat(append(e0, entry("e1", "JobSubmitted", "ds1"))).containsExactly(new VeilLedger.Appended(0, true), new VeilLedger.Appended(1, true));
+        assertThat(append(entry("e2", "JobSubmitted", "ds1"))).containsExactly(new VeilLedger.Appended(2, true));
+        assertThat(ledger.size(LOG)).isEqualTo(3);
+        JsonNode r = JSON.readTree(ledger.get(LOG, 0));
+        assertThat(r.get("entry").asText()).isEqualTo(e0);
+        assertThat(r.get("seq").asLong()).isZero();
         assertThat(r.get("submitterMsp").asText()).isEqualTo("PublicZoneMSP");
         assertThat(r.get("txId").asText()).isEqualTo("tx0");
-        assertThat(state.committed).containsKey("event~e1");
+        assertThat(JSON.readTree(ledger.find(LOG, "e2")).get("seq").asLong()).isEqualTo(2);
     }
 
     @Test
-    void emitsVeilEventWithTheEventId() {
-        ledger.appendEvent("e1", event("e1", "t", "ds1"), SIG, "k");
-        assertThat(state.lastEventName).isEqualTo("VeilEvent");
-        assertThat(new String(state.lastEventPayload, StandardCharsets.UTF_8)).isEqualTo("e1");
+    void logsAreIndependent() {
+        append(entry("e0", "JobSubmitted", "ds1"));
+        assertThat(appendTo("veil/zone-b", entry("e0", "JobFailed", "ds9"))).containsExactly(new VeilLedger.Appended(0, true));
+        assertThat(ledger.size(LOG)).isEqualTo(1);
+        assertThat(ledger.size("veil/zone-b")).isEqualTo(1);
+        assertThat(ledger.size("veil/none")).isZero();
     }
 
     @Test
-    void refusesToOverwriteAnEventEvenWithIdenticalContent() {
-        append("e1", event("e1", "t", "ds1"));
-        assertThatThrownBy(() -> append("e1", event("e1", "t", "ds1")))
+    void emitsOneEventNamingTheNewSeqs() throws Exception {
+        append(entry("e0", "JobSubmitted", "ds1"));
+        ledger.append(LOG, List.of(entry("e1", "JobSubmitted", "ds1"), entry("e2", "JobSubmitted", "ds1")));
+        assertThat(state.lastEventName).isEqualTo("VeilEntries");
+        JsonNode ev = JSON.readTree(new String(state.lastEventPayload, StandardCharsets.UTF_8));
+        assertThat(ev.get("log").asText()).isEqualTo(LOG);
+        assertThat(ev.get("from").asLong()).isEqualTo(1);
+        assertThat(ev.get("to").asLong()).isEqualTo(3);
+    }
+
+    @Test
+    void sameEventAgainIsANoOpEvenWithAnotherSignatureButDifferentContentIsRefused() {
+        append(entry("e0", "JobSubmitted", "ds1"));
+        String otherSig = Base64.getEncoder().encodeToString(new byte[] {9, 9});
+        state.lastEventName = null;
+        assertThat(append(entry("e0", "JobSubmitted", "ds1", otherSig))).containsExactly(new VeilLedger.Appended(0, false));
+        assertThat(state.lastEventName).isNull();
+        assertThatThrownBy(() -> append(entry("e0", "JobFailed", "ds1")))
                 .isInstanceOf(Rejection.class).hasMessageStartingWith("EVENT_EXISTS");
-        assertThatThrownBy(() -> append("e1", event("e1", "other", "ds2")))
+        assertThat(ledger.size(LOG)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchIsAllOrNothingAndDeduplicatesWithinItself() {
+        append(entry("a", "JobSubmitted", "ds1"));
+        assertThatThrownBy(() -> append(entry("b", "JobSubmitted", "ds1"), entry("a", "JobFailed", "ds1")))
                 .hasMessageStartingWith("EVENT_EXISTS");
+        assertThat(ledger.size(LOG)).isEqualTo(1);
+        assertThat(append(entry("b", "T", "d"), entry("a", "JobSubmitted", "ds1"), entry("c", "T", "d"), entry("b", "T", "d")))
+                .extracting(VeilLedger.Appended::seq).containsExactly(1L, 0L, 2L, 1L);
+        assertThatThrownBy(() -> append(entry("x", "T", "d"), entry("x", "U", "d"))).hasMessageStartingWith("EVENT_EXISTS");
     }
 
     @Test
     void rejectsMalformedJson() {
-        assertThatThrownBy(() -> append("e1", "{\"type\":")).hasMessageStartingWith("MALFORMED_JSON");
-        assertThatThrownBy(() -> append("e1", "[1,2]")).hasMessageStartingWith("MALFORMED_JSON");
-        assertThatThrownBy(() -> append("e1", "{\"a\":1,\"a\":2}")).hasMessageStartingWith("MALFORMED_JSON");
-        assertThatThrownBy(() -> append("e1", "{\"eventId\":\"e1\"}")).hasMessageStartingWith("MALFORMED_JSON");
+        assertThatThrownBy(() -> append("{\"event\":")).hasMessageStartingWith("MALFORMED_JSON");
+        assertThatThrownBy(() -> append("[1,2]")).hasMessageStartingWith("MALFORMED_JSON");
+        assertThatThrownBy(() -> append("{\"a\":1,\"a\":2}")).hasMessageStartingWith("MALFORMED_JSON");
+        assertThatThrownBy(() -> append("{\"event\":{\"eventId\":\"e1\"},\"sig\":{\"keyId\":\"k\",\"value\":\"AQID\"}}"))
+                .hasMessageStartingWith("MALFORMED_JSON");
+        assertThatThrownBy(() -> append("{\"event\":{},\"extra\":1,\"sig\":{\"keyId\":\"k\",\"value\":\"AQID\"}}"))
+                .hasMessageStartingWith("MALFORMED_JSON");
         assertThat(state.committed).isEmpty();
     }
 
     @Test
     void rejectsNonCanonicalJson() {
-        assertThatThrownBy(() -> append("e1", "{\"type\":\"t\", \"eventId\":\"e1\"}")).hasMessageStartingWith("NOT_CANONICAL");
+        String e = entry("e1", "T", "d");
+        assertThatThrownBy(() -> append(e.replace("{\"event\":", "{ \"event\":"))).hasMessageStartingWith("NOT_CANONICAL");
     }
 
     @Test
     void rejectsMissingEmptyOrUndecodableSignature() {
-        String json = event("e1", "t", "ds1");
-        assertThatThrownBy(() -> ledger.appendEvent("e1", json, "", "k")).hasMessageStartingWith("MISSING_SIGNATURE");
-        assertThatThrownBy(() -> ledger.appendEvent("e1", json, null, "k")).hasMessageStartingWith("MISSING_SIGNATURE");
-        assertThatThrownBy(() -> ledger.appendEvent("e1", json, "not base64!", "k")).hasMessageStartingWith("MISSING_SIGNATURE");
-        assertThatThrownBy(() -> ledger.appendEvent("e1", json, SIG, " ")).hasMessageStartingWith("MISSING_SIGNATURE");
-    }
-
-    @Test
-    void rejectsEventIdThatDisagreesWithTheDocument() {
-        assertThatThrownBy(() -> append("e2", event("e1", "t", "ds1"))).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> append(entry("e1", "T", "d", ""))).hasMessageStartingWith("MISSING_SIGNATURE");
+        assertThatThrownBy(() -> append(entry("e1", "T", "d", "not base64!"))).hasMessageStartingWith("MISSING_SIGNATURE");
+        assertThatThrownBy(() -> append(entry("e1", "T", "d").replace("\"keyId\":\"zone-a#1\"", "\"keyId\":\" \"")))
+                .hasMessageStartingWith("MISSING_SIGNATURE");
+        assertThatThrownBy(() -> append("{\"event\":{\"eventId\":\"e1\"},\"sig\":{\"keyId\":\"k\"}}")).hasMessageStartingWith("MISSING_SIGNATURE");
+        assertThat(state.committed).isEmpty();
     }
 
     @Test
     void rejectsIdsThatCannotBeKeyParts() {
-        assertThatThrownBy(() -> append("a b", "{\"type\":\"t\"}")).hasMessageStartingWith("BAD_ARGUMENT");
-        assertThatThrownBy(() -> append("e\u0000", "{\"type\":\"t\"}")).hasMessageStartingWith("BAD_ARGUMENT");
-        assertThatThrownBy(() -> append("e1", "{\"subjects\":{\"dataset\":\"a\\u0000b\"},\"type\":\"t\"}"))
-                .hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> append(entry("a b", "T", "d"))).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> append(entry("e1", "T", "a\\u0001b"))).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> appendTo("bad\u0001log", entry("e1", "T", "d"))).hasMessageStartingWith("BAD_ARGUMENT");
     }
 
     @Test
-    void queriesBySubjectAndByType() throws Exception {
-        append("e1", event("e1", "dataset.version", "ds1"));
-        append("e2", event("e2", "offer.published", "ds1"));
-        append("e3", event("e3", "dataset.version", "ds2"));
-        append("e4", "{\"subjects\":[{\"id\":\"ds1\",\"kind\":\"dataset\"}],\"type\":\"job.started\"}");
+    void scansBySeqSubjectBaseKindAndTypeInSeqOrderWithPaging() throws Exception {
+        append(entry("e0", "DatasetVersionAdded", "ds1"), entry("e1", "OfferPublished", "ds1"), entry("e2", "DatasetVersionAdded", "ds2"));
+        append(entry("e3", "JobSubmitted", "ds1"));
+        appendTo("veil/other", entry("x", "JobSubmitted", "ds1"));
 
-        assertThat(ids(ledger.queryBySubject("dataset", "ds1"))).containsExactly("e1", "e2", "e4");
-        assertThat(ids(ledger.queryBySubject("dataset", "ds2"))).containsExactly("e3");
-        assertThat(ids(ledger.queryBySubject("org", "hospital-a"))).containsExactly("e1", "e2", "e3");
-        assertThat(ids(ledger.queryBySubject("dataset", "ds"))).isEmpty();
-        assertThat(ids(ledger.queryByType("dataset.version"))).containsExactly("e1", "e3");
-        assertThat(ids(ledger.queryByType("nothing"))).isEmpty();
+        assertThat(seqs(ledger.scan(LOG, "all", "", "", -1, 10))).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(seqs(ledger.scan(LOG, "subject", "dataset", "ds1", -1, 10))).containsExactly(0L, 1L, 3L);
+        assertThat(seqs(ledger.scan(LOG, "subject", "dataset", "ds", -1, 10))).isEmpty();
+        assertThat(seqs(ledger.scan(LOG, "subject", "org", "hospital-a", -1, 10))).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(seqs(ledger.scan(LOG, "subject", "providerOrg", "hospital-a", 0, 10))).containsExactly(1L, 2L, 3L);
+        assertThat(seqs(ledger.scan(LOG, "type", "DatasetVersionAdded", "", -1, 10))).containsExactly(0L, 2L);
+        JsonNode page = JSON.readTree(ledger.scan(LOG, "all", "", "", 0, 2));
+        assertThat(page.get("more").asBoolean()).isTrue();
+        assertThat(seqs(ledger.scan(LOG, "all", "", "", 0, 2))).containsExactly(1L, 2L);
+        assertThat(JSON.readTree(ledger.scan(LOG, "all", "", "", 1, 2)).get("more").asBoolean()).isFalse();
+        assertThatThrownBy(() -> ledger.scan(LOG, "nope", "", "", -1, 10)).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> ledger.scan(LOG, "all", "", "", -1, 0)).hasMessageStartingWith("BAD_ARGUMENT");
     }
 
     @Test
@@ -126,18 +171,26 @@ class VeilLedgerTest {
 
     @Test
     void unknownIdsAreNotFound() {
-        assertThatThrownBy(() -> ledger.getEvent("nope")).hasMessageStartingWith("NOT_FOUND");
+        assertThatThrownBy(() -> ledger.get(LOG, 0)).hasMessageStartingWith("NOT_FOUND");
+        assertThatThrownBy(() -> ledger.find(LOG, "nope")).hasMessageStartingWith("NOT_FOUND");
         assertThatThrownBy(() -> ledger.getAgreement("nope")).hasMessageStartingWith("NOT_FOUND");
     }
 
     @Test
-    void dispatchChecksFunctionNamesAndArity() {
+    void dispatchChecksFunctionNamesArityAndArguments() {
         assertThatThrownBy(() -> VeilLedgerChaincode.dispatch(ledger, "Nope", List.of())).hasMessageStartingWith("UNKNOWN_FUNCTION");
-        assertThatThrownBy(() -> VeilLedgerChaincode.dispatch(ledger, "GetEvent", List.of())).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> VeilLedgerChaincode.dispatch(ledger, "Get", List.of(LOG))).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> VeilLedgerChaincode.dispatch(ledger, "Get", List.of(LOG, "x"))).hasMessageStartingWith("BAD_ARGUMENT");
+        assertThatThrownBy(() -> VeilLedgerChaincode.dispatch(ledger, "Append", List.of(LOG, "{}"))).hasMessageStartingWith("MALFORMED_JSON");
+        assertThat(new String(VeilLedgerChaincode.dispatch(ledger, "Append", List.of(LOG, "[\"" + entry("e0", "T", "d").replace("\"", "\\\"") + "\"]")),
+                StandardCharsets.UTF_8)).isEqualTo("[{\"seq\":0,\"created\":true}]");
     }
 
-    private static List<String> ids(byte[] records) throws Exception {
-        return JSON.readValue(records, JsonNode[].class).length == 0 ? List.of()
-                : java.util.Arrays.stream(JSON.readValue(records, JsonNode[].class)).map(n -> n.get("eventId").asText()).toList();
+    private static List<Long> seqs(byte[] scan) throws Exception {
+        List<Long> out = new ArrayList<>();
+        for (JsonNode r : JSON.readTree(scan).get("records")) {
+            out.add(r.get("seq").asLong());
+        }
+        return out;
     }
 }
