@@ -15,8 +15,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,25 +29,19 @@ public class FederationClient {
     private final SigningKey key;
     private final String self;
     private final int maxResponse;
-    private final FederationProperties fed;
-    private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
+    private final HttpClient http;
+    private final boolean mutualTls;
 
-    public FederationClient(ZoneKeyStore keys, VeilProperties veil, FederationProperties fed) {
+    public FederationClient(ZoneKeyStore keys, VeilProperties veil, FederationProperties fed, FederationTransport transport) {
         this.key = keys.zoneSigningKey();
         this.self = veil.zone().id();
         this.maxResponse = fed.maxResponseBytes();
-        this.fed = fed;
-    }
-
-    /** One client per peer: with mutual TLS its trust manager accepts only that peer's zone certificate. */
-    private HttpClient client(TrustedZone peer) {
-        return clients.computeIfAbsent(peer.zoneId(), z -> {
-            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                    .followRedirects(HttpClient.Redirect.NEVER);
-            SSLContext tls = FederationTls.clientContext(fed, z);
-            if (tls != null) b.sslContext(tls);
-            return b.build();
-        });
+        this.mutualTls = transport.mutualTls();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER);
+        SSLContext tls = transport.clientContext();
+        if (tls != null) b.sslContext(tls);
+        this.http = b.build();
     }
 
     /** A verified response from a peer. */
@@ -87,12 +79,18 @@ public class FederationClient {
                 .build();
         HttpResponse<InputStream> resp;
         try {
-            resp = client(peer).send(req, HttpResponse.BodyHandlers.ofInputStream());
+            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new CallFailed("PEER_TLS_FAILED");
         } catch (IOException e) {
             throw new CallFailed("PEER_UNREACHABLE");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CallFailed("INTERRUPTED");
+        }
+        if (mutualTls && !presentedBy(resp, peer.zoneId())) {
+            closeQuietly(resp);
+            throw new CallFailed("PEER_CERTIFICATE_MISMATCH");
         }
         byte[] out;
         try (InputStream in = resp.body()) {
@@ -109,6 +107,28 @@ public class FederationClient {
             throw new CallFailed(resp.statusCode() >= 400 ? "PEER_REFUSED:" + refusalCode(out) : "PEER_SIGNATURE_INVALID");
         }
         return new Reply(resp.statusCode(), out);
+    }
+
+    /** With mutual TLS the server's certificate (already checked against CA and CRL) must be the peer's own. */
+    private static boolean presentedBy(HttpResponse<?> resp, String zoneId) {
+        try {
+            var certs = resp.sslSession().orElseThrow().getPeerCertificates();
+            if (certs.length == 0 || !(certs[0] instanceof java.security.cert.X509Certificate leaf)) return false;
+            for (javax.naming.ldap.Rdn rdn : new javax.naming.ldap.LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
+                if ("CN".equalsIgnoreCase(rdn.getType())) return zoneId.equals(rdn.getValue().toString());
+            }
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void closeQuietly(HttpResponse<InputStream> resp) {
+        try {
+            resp.body().close();
+        } catch (IOException e) {
+            // nothing to do
+        }
     }
 
     private static String refusalCode(byte[] body) {

@@ -51,9 +51,10 @@ public record FederationProperties(
     public record Peer(String zoneId, String url, String tier, @DefaultValue("INTL") Suite suite, String publicKey) {}
 
     /**
-     * Mutual TLS key material: this zone's PKCS#12 issued by the data-space CA, and the CA
-     * certificate(s) as the trust store. Used for the inbound connector and the outbound client.
+     * Mutual TLS key material from the data-space CA ({@code CaMain issue}): this zone's PKCS#12
+     * (alias "zone", chain [zone, CA]) and the published CA certificate and CRL (PEM). Used by the
+     * inbound federation connector (client certificate required) and the outbound client. INTL
+     * suite only: the JDK has no SM2 (TLCP) cipher suites.
      */
-    public record Tls(Path keyStore, String keyStorePassword, @DefaultValue("PKCS12") String keyStoreType,
-                      Path trustStore, String trustStorePassword, @DefaultValue("PKCS12") String trustStoreType) {}
+    public record Tls(Path zoneKeystore, String zoneKeystorePassword, Path caCertificate, Path crl) {}
 }

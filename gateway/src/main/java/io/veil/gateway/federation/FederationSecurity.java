@@ -23,9 +23,10 @@ class FederationSecurity {
     @Bean
     @Order(0)
     SecurityFilterChain federation(HttpSecurity http, ZoneRequestVerifier verifier, ZoneMembership membership,
-                                   ZoneKeyStore keys, VeilProperties veil, FederationProperties fed) throws Exception {
+                                   ZoneKeyStore keys, VeilProperties veil, FederationProperties fed,
+                                   FederationTransport transport) throws Exception {
         ZoneAuthFilter auth = new ZoneAuthFilter(verifier, membership, keys.zoneSigningKey(), veil.zone().id(),
-                fed.maxRequestBytes(), fed.tls() != null);
+                fed.maxRequestBytes(), transport);
         http.securityMatcher("/federation/**")
             .csrf(c -> c.disable())
             .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -1,6 +1,7 @@
 package io.veil.gateway.federation;
 
 import io.veil.crypto.SigningKey;
+import io.veil.crypto.ca.CertificateCheck;
 import io.veil.gateway.api.Problems;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -35,21 +36,26 @@ final class ZoneAuthFilter extends OncePerRequestFilter {
     private final SigningKey zoneKey;
     private final String self;
     private final int maxBody;
-    private final boolean requireClientCertificate;
+    private final FederationTransport transport;
 
     ZoneAuthFilter(ZoneRequestVerifier verifier, ZoneMembership membership, SigningKey zoneKey, String self, int maxBody,
-                   boolean requireClientCertificate) {
+                   FederationTransport transport) {
         this.verifier = verifier;
         this.membership = membership;
         this.zoneKey = zoneKey;
         this.self = self;
         this.maxBody = maxBody;
-        this.requireClientCertificate = requireClientCertificate;
+        this.transport = transport;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (transport.port() != null && request.getLocalPort() != transport.port()) {
+            // Zone requests are only served on the federation connector (mutual TLS when configured).
+            Problems.write(response, HttpStatus.NOT_FOUND, "FEDERATION_WRONG_PORT", "the zone-to-zone API is served on the federation port only");
+            return;
+        }
         long declared = request.getContentLengthLong();
         if (declared > maxBody) {
             Problems.write(response, HttpStatus.PAYLOAD_TOO_LARGE, "REQUEST_TOO_LARGE", "zone request body larger than " + maxBody + " bytes");
@@ -71,11 +77,13 @@ final class ZoneAuthFilter extends OncePerRequestFilter {
             Problems.write(response, v.refusal().status(), v.refusal().code(), v.refusal().detail());
             return;
         }
-        if (requireClientCertificate && !certificateNames(request, v.zone().zoneId())) {
-            log.info("zone request refused: ZONE_IDENTITY_MISMATCH from {}", v.zone().zoneId());
-            Problems.write(response, HttpStatus.FORBIDDEN, "ZONE_IDENTITY_MISMATCH",
-                    "the TLS client certificate does not belong to the signing zone");
-            return;
+        if (transport.mutualTls()) {
+            String mismatch = certificateMismatch(request, v.zone());
+            if (mismatch != null) {
+                log.info("zone request refused: ZONE_IDENTITY_MISMATCH from {}", v.zone().zoneId());
+                Problems.write(response, HttpStatus.FORBIDDEN, "ZONE_IDENTITY_MISMATCH", mismatch);
+                return;
+            }
         }
         membership.seen(v.zone());
         String nonce = request.getHeader(ZoneRequests.NONCE);
@@ -96,10 +104,15 @@ final class ZoneAuthFilter extends OncePerRequestFilter {
         }
     }
 
-    private static boolean certificateNames(HttpServletRequest request, String zoneId) {
+    /** Null if the TLS client certificate is a valid data-space certificate of the signing zone and its tier; else why not. */
+    private String certificateMismatch(HttpServletRequest request, TrustedZone zone) {
         Object attr = request.getAttribute("jakarta.servlet.request.X509Certificate");
-        if (!(attr instanceof X509Certificate[] chain) || chain.length == 0) return false;
-        return ZoneCertificates.zoneIdOf(chain[0]).map(zoneId::equals).orElse(false);
+        if (!(attr instanceof X509Certificate[] chain) || chain.length == 0) return "no TLS client certificate";
+        CertificateCheck c = transport.check(chain);
+        if (!c.valid()) return "the TLS client certificate is not a valid zone certificate (" + c.status() + ")";
+        if (!c.zoneId().orElse("").equals(zone.zoneId())) return "the TLS client certificate belongs to another zone than the signature";
+        if (!c.tier().map(Enum::name).orElse("").equals(zone.tier())) return "the TLS client certificate names another tier than configured";
+        return null;
     }
 
     /** The whole body, or null if it is longer than {@code max}. */

@@ -13,11 +13,19 @@ import java.util.Map;
 
 /** Hand-built zone requests, so tests can sign them right, wrong, late or twice. */
 final class SignedCalls {
-    private final HttpClient http = HttpClient.newHttpClient();
-    private final int port;
+    private final HttpClient http;
+    private final String base;
 
+    /** Plain HTTP to {@code port}. */
     SignedCalls(int port) {
-        this.port = port;
+        this.http = HttpClient.newHttpClient();
+        this.base = "http://127.0.0.1:" + port;
+    }
+
+    /** HTTPS to {@code port} with {@code tls} (client certificate and trust as the caller chooses). */
+    SignedCalls(int port, javax.net.ssl.SSLContext tls) {
+        this.http = HttpClient.newBuilder().sslContext(tls).build();
+        this.base = "https://127.0.0.1:" + port;
     }
 
     /** The four Veil headers for a GET of {@code pathAndQuery}, signed by {@code key} as {@code zone} for {@code target}. */
@@ -41,14 +49,19 @@ final class SignedCalls {
     record Reply(ApiClient.Response response, String zone, String signature) {}
 
     Reply get(String pathAndQuery, Map<String, String> headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).GET();
-        headers.forEach(b::header);
         try {
-            HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
-            return new Reply(new ApiClient.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body()),
-                    r.headers().firstValue(ZoneRequests.ZONE).orElse(null), r.headers().firstValue(ZoneRequests.SIGNATURE).orElse(null));
-        } catch (Exception e) {
+            return send(pathAndQuery, headers);
+        } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Like {@link #get} but lets connection and TLS failures through. */
+    Reply send(String pathAndQuery, Map<String, String> headers) throws java.io.IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + pathAndQuery)).GET();
+        headers.forEach(b::header);
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return new Reply(new ApiClient.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body()),
+                r.headers().firstValue(ZoneRequests.ZONE).orElse(null), r.headers().firstValue(ZoneRequests.SIGNATURE).orElse(null));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.crypto.SigningKey;
 import io.veil.crypto.Suite;
 import io.veil.crypto.ZoneKeyStore;
+import io.veil.crypto.ca.ZoneTls;
 import io.veil.gateway.config.VeilProperties;
 import io.veil.gateway.support.ApiClient;
 import io.veil.gateway.support.ApiClient.Part;
@@ -47,7 +48,8 @@ class ZoneFederationTest {
         zones = new TwoZones();
         publicApi = zones.publicApi();
         socialApi = zones.socialApi();
-        toPublic = new SignedCalls(zones.publicPort);
+        toPublic = new SignedCalls(zones.publicFederationPort,
+                ZoneTls.sslContext(zones.testerCredential, TwoZones.PASSWORD.toCharArray(), zones.trust));
         datasetId = registerSecretDataset();
     }
 
@@ -244,7 +246,8 @@ class ZoneFederationTest {
 
     @Test
     void peerZonesCannotReachTheUserApiAndUsersCannotReachTheZoneApi() {
-        assertRefused(toPublic.get("/api/v1/datasets",
+        // zone signatures are not bearer tokens: the user API on the main port refuses them
+        assertRefused(new SignedCalls(zones.publicPort).get("/api/v1/datasets",
                 SignedCalls.headers(zones.testerKey, TwoZones.TESTER, TwoZones.PUBLIC, "/api/v1/datasets")), 401, "UNAUTHENTICATED");
         Response noToken = socialApi.get("/api/v1/federation/datasets", null);
         assertThat(noToken.status()).isEqualTo(401);
@@ -252,6 +255,62 @@ class ZoneFederationTest {
         assertThat(consumerPeers.status()).isEqualTo(403);
         Response consumerSync = socialApi.request("POST", "/api/v1/federation/sync", "demo-consumer", "application/json", new byte[0]);
         assertThat(consumerSync.status()).isEqualTo(403);
+    }
+
+    @Test
+    void zoneApiIsOnlyServedOnTheFederationPortAndNothingElseIsThere() {
+        SignedCalls mainPort = new SignedCalls(zones.publicPort);
+        assertRefused(mainPort.get("/federation/v1/catalog",
+                SignedCalls.headers(zones.testerKey, TwoZones.TESTER, TwoZones.PUBLIC, "/federation/v1/catalog")), 404, "FEDERATION_WRONG_PORT");
+        for (String path : List.of("/api/v1/datasets", "/actuator/health", "/oauth2/token", "/v3/api-docs")) {
+            assertRefused(toPublic.get(path, Map.of()), 404, "NOT_FOUND");
+        }
+    }
+
+    @Test
+    void clientWithoutCertificateCannotConnect() throws Exception {
+        SignedCalls anonymous = new SignedCalls(zones.publicFederationPort, trustOnly());
+        assertNoConnection(anonymous);
+    }
+
+    @Test
+    void clientWithCertificateFromAnotherCaCannotConnect() {
+        SignedCalls foreign = new SignedCalls(zones.publicFederationPort,
+                ZoneTls.sslContext(zones.foreignCredential, TwoZones.PASSWORD.toCharArray(), zones.trust));
+        assertNoConnection(foreign);
+    }
+
+    @Test
+    void clientWithRevokedCertificateCannotConnect() {
+        SignedCalls revoked = new SignedCalls(zones.publicFederationPort,
+                ZoneTls.sslContext(zones.revokedCredential, TwoZones.PASSWORD.toCharArray(), zones.trust));
+        assertNoConnection(revoked);
+    }
+
+    @Test
+    void certificateMustBelongToTheSigningZone() {
+        // zone-tester-two is a trusted peer and signs correctly, but presents zone-tester's certificate
+        assertRefused(toPublic.get("/federation/v1/catalog",
+                SignedCalls.headers(zones.tester2Key, TwoZones.TESTER_2, TwoZones.PUBLIC, "/federation/v1/catalog")),
+                403, "ZONE_IDENTITY_MISMATCH");
+    }
+
+    private static void assertNoConnection(SignedCalls calls) {
+        Map<String, String> h = SignedCalls.headers(zones.testerKey, TwoZones.TESTER, TwoZones.PUBLIC, "/federation/v1/catalog");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calls.send("/federation/v1/catalog", h))
+                .isInstanceOf(IOException.class);
+    }
+
+    /** Trusts the data-space CA (so the server is accepted) but has no certificate of its own. */
+    private static javax.net.ssl.SSLContext trustOnly() throws Exception {
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", zones.trust.caCertificate());
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        tmf.init(ks);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
     }
 
     private static void assertRefused(SignedCalls.Reply r, int status, String code) {
