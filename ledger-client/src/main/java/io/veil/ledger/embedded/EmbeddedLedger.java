@@ -93,11 +93,8 @@ public final class EmbeddedLedger implements Ledger {
                 throw new IllegalArgumentException("ledger in " + dir + " is for suite " + r.suite() + " and another origin or suite than requested ("
                         + (r.origin().equals(origin) ? "origin matches" : "origin differs") + ")");
             }
-            List<TamperFinding> findings = new ArrayList<>(r.findings());
-            SignedCheckpoint cp = LogScanner.checkCheckpoint(CheckpointFile.read(dir), r, r.keys(), findings);
-            if (!findings.isEmpty()) {
-                throw new LedgerTamperedException("ledger " + dir, findings);
-            }
+            OpenCheck.Outcome checked = OpenCheck.run(dir, ch, r, zoneKey, r.index());
+            SignedCheckpoint cp = checked.checkpoint();
             this.tree = r.tree();
             this.index = r.index();
             this.recovery = new Recovery(r.tailBytes(), r.uncommittedEntries());
@@ -110,9 +107,12 @@ public final class EmbeddedLedger implements Ledger {
             this.writer = newWriter(dir, origin, zoneKey, r.committedEnd());
             this.durable = r.committedSize();
             this.checkpoint = cp;
-            VerifyingKey current = r.keys().isEmpty() ? null : r.keys().get(r.keys().size() - 1);
-            if (current == null || !LogScanner.contains(List.of(current), zoneKey.verifyingKey())) {
+            if (checked.rotation()) {
+                // Checkpoint first, signed by the new key: a crash before the KEY frame then still opens with it.
+                this.checkpoint = SignedCheckpoint.sign(origin, durable, tree.root(durable), zoneKey);
+                CheckpointFile.write(dir, checkpoint);
                 writer.writeGroupNow(List.of(LogFormat.frame(LogFormat.KEY, durable, zoneKey.verifyingKey().encoded())));
+                LOG_SINK.log(System.Logger.Level.INFO, "ledger {0}: zone signing key rotated to {1}", dir, zoneKey.verifyingKey().keyId());
             } else if (cp == null || cp.treeSize() < durable) {
                 // Crashed after a group's fsync but before its checkpoint: sign the committed state now.
                 this.checkpoint = SignedCheckpoint.sign(origin, durable, tree.root(durable), zoneKey);
@@ -145,7 +145,7 @@ public final class EmbeddedLedger implements Ledger {
         if (ch.size() == 0) {
             return null;
         }
-        LogScanner.Result r = LogScanner.scan(ch, null);
+        LogScanner.Result r = LogScanner.scan(ch, null, false);
         if (ch.size() < MAX_FIRST_GROUP && r.keys().isEmpty() && r.committedSize() == 0
                 && !Files.exists(dir.resolve(CheckpointFile.NAME))) {
             ch.truncate(0);
@@ -208,7 +208,7 @@ public final class EmbeddedLedger implements Ledger {
             throw new IllegalArgumentException("no ledger in " + dir + " (" + LOG + " is missing)");
         }
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.READ)) {
-            LogScanner.Result r = LogScanner.scan(ch, List.copyOf(trustedKeys));
+            LogScanner.Result r = LogScanner.scan(ch, List.copyOf(trustedKeys), true);
             List<TamperFinding> findings = new ArrayList<>(r.findings());
             if (r.suite() != null) {
                 LogScanner.checkCheckpoint(CheckpointFile.read(dir), r, List.copyOf(trustedKeys), findings);

@@ -59,14 +59,39 @@ final class LogScanner {
     private long committedEnd;
     private int committedKeys;
 
-    private LogScanner(FileChannel ch, long fileSize, Collection<VerifyingKey> trusted) {
+    private final boolean checkSignatures;
+    private final List<SignatureCheck> unchecked = new ArrayList<>();
+
+    /** A signature still to verify; verified in parallel batches because signature checks dominate a scan. */
+    private record SignatureCheck(long seq, SignedEntries.Decoded decoded, VerifyingKey key) {}
+
+    private LogScanner(FileChannel ch, long fileSize, Collection<VerifyingKey> trusted, boolean checkSignatures) {
         this.reader = new LogFormat.Reader(ch, fileSize);
         this.trusted = trusted;
+        this.checkSignatures = checkSignatures;
     }
 
-    /** Scans the log; {@code trusted} null means the KEY frames in the log are trusted as they are. */
-    static Result scan(FileChannel ch, Collection<VerifyingKey> trusted) throws IOException {
-        return new LogScanner(ch, ch.size(), trusted).run();
+    /**
+     * Scans the log. {@code trusted} null means the KEY frames in the log are taken as they are.
+     * Without {@code checkSignatures} entry signatures are left to the caller: open relies on the
+     * signed checkpoint root for the entries it covers and checks only the rest itself.
+     */
+    static Result scan(FileChannel ch, Collection<VerifyingKey> trusted, boolean checkSignatures) throws IOException {
+        return new LogScanner(ch, ch.size(), trusted, checkSignatures).run();
+    }
+
+    private void verifyPendingSignatures() {
+        List<SignatureCheck> batch = List.copyOf(unchecked);
+        unchecked.clear();
+        boolean[] ok = new boolean[batch.size()];
+        java.util.stream.IntStream.range(0, batch.size()).parallel()
+                .forEach(i -> ok[i] = batch.get(i).decoded().verify(batch.get(i).key()));
+        for (int i = 0; i < ok.length; i++) {
+            if (!ok[i]) {
+                findings.add(new TamperFinding(Kind.MODIFIED, batch.get(i).seq(),
+                        "entry signature does not verify under key " + batch.get(i).key().keyId()));
+            }
+        }
     }
 
     private Result run() throws IOException {
@@ -99,6 +124,7 @@ final class LogScanner {
             }
             pos = f.end();
         }
+        verifyPendingSignatures();
         int removed = 0;
         for (long s = present.nextClearBit(0); s <= maxSeq; s = present.nextClearBit((int) s + 1)) {
             if (++removed > MAX_REPORTED) {
@@ -150,8 +176,11 @@ final class LogScanner {
         VerifyingKey key = keysById.get(d.keyId());
         if (key == null) {
             findings.add(new TamperFinding(Kind.MODIFIED, seq, "entry is signed by key " + d.keyId() + ", which the log does not hold"));
-        } else if (!d.verify(key)) {
-            findings.add(new TamperFinding(Kind.MODIFIED, seq, "entry signature does not verify under key " + d.keyId()));
+        } else if (checkSignatures) {
+            unchecked.add(new SignatureCheck(seq, d, key));
+            if (unchecked.size() >= 4096) {
+                verifyPendingSignatures();
+            }
         }
         if (seq == position) {
             group.add(new Pending(seq, f.offset(), LedgerIndex.Summary.of(d.event())));

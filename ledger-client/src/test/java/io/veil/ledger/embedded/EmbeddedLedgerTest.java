@@ -110,4 +110,32 @@ class EmbeddedLedgerTest extends LedgerContractTest {
         ledger.close();
         assertThatThrownBy(() -> ledger.append(event("late"))).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void crashDuringRotationBeforeTheKeyFrameStillOpensWithTheNewKey() throws Exception {
+        appendScenario();
+        var cp = ledger.checkpoint();
+        ledger.close();
+        SigningKey newKey = SigningKey.generate(ledgerSuite());
+        // the rotation wrote its checkpoint (signed by the new key) and crashed before the KEY frame
+        java.nio.file.Files.writeString(dir.resolve(CheckpointFile.NAME),
+                io.veil.ledger.SignedCheckpoint.sign(ORIGIN, cp.treeSize(), cp.rootHash(), newKey).note());
+        EmbeddedLedger l = EmbeddedLedger.open(dir, ORIGIN, ledgerSuite(), newKey);
+        ledger = l;
+        assertThat(l.size()).isEqualTo(10);
+        assertThat(l.append(event("after")).keyId()).isEqualTo(newKey.verifyingKey().keyId());
+        l.close();
+        assertThat(EmbeddedLedger.verify(dir, List.of(key.verifyingKey(), newKey.verifyingKey()))).isEmpty();
+    }
+
+    @Test
+    void openingWithAKeyTheLogHasRotatedAwayFromIsRefused() {
+        appendScenario();
+        SigningKey newKey = SigningKey.generate(ledgerSuite());
+        reopen(newKey).close();
+        assertThatThrownBy(() -> EmbeddedLedger.open(dir, ORIGIN, ledgerSuite(), key))
+                .isInstanceOf(io.veil.ledger.LedgerTamperedException.class).hasMessageContaining("open with the current zone key");
+        ledger = EmbeddedLedger.open(dir, ORIGIN, ledgerSuite(), newKey);
+        assertThat(ledger.size()).isEqualTo(10);
+    }
 }
