@@ -63,6 +63,8 @@ start_proc() { # name, then command; environment comes from the caller
   local name="$1"; shift
   if running "$name"; then log "$name already running (pid $(cat "$PIDS/$name.pid"))"; return; fi
   mkdir -p "$LOGS" "$PIDS"
+  # Where this run's log starts, so readiness checks ignore lines from earlier runs.
+  wc -c <"$LOGS/$name.log" 2>/dev/null >"$PIDS/$name.logoffset" || echo 0 >"$PIDS/$name.logoffset"
   nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
   log "$name started (pid $!, log $LOGS/$name.log)"
@@ -164,6 +166,18 @@ join_orderer() {
     || die "osnadmin channel join failed: $out"
 }
 
+# Healthy is not ready: the single Raft node must elect itself before it orders anything.
+wait_raft_leader() {
+  local off i
+  off="$(cat "$PIDS/orderer.logoffset" 2>/dev/null || echo 0)"
+  for i in $(seq 1 120); do
+    tail -c +"$((off + 1))" "$LOGS/orderer.log" | grep -q "Start accepting requests as Raft leader.*channel=$CHANNEL" && { log "orderer leads channel $CHANNEL"; return; }
+    running orderer || die "orderer exited; see $LOGS/orderer.log"
+    sleep 0.5
+  done
+  die "orderer did not become Raft leader of $CHANNEL; see $LOGS/orderer.log"
+}
+
 org_domain() { echo "$1.veil.local"; }
 org_msp() { if [ "$1" = public ]; then echo PublicZoneMSP; else echo SocialZoneMSP; fi; }
 peer_port() { if [ "$1" = public ]; then echo "$PUBLIC_PEER_PORT"; else echo "$SOCIAL_PEER_PORT"; fi; }
@@ -187,6 +201,7 @@ start_peer() {
   CORE_CHAINCODE_EXECUTETIMEOUT=30s CORE_CHAINCODE_STARTUPTIMEOUT=60s \
   FABRIC_LOGGING_SPEC="${VEIL_FABRIC_LOGGING:-info}" \
     start_proc "peer-$org" "$bin/peer" node start
+  [ -f "$PIDS/peer-$org.logoffset" ] || echo 0 >"$PIDS/peer-$org.logoffset"
   wait_http "peer-$org" "http://127.0.0.1:$(ops_port "$org")/healthz" 120
 }
 
@@ -289,6 +304,19 @@ wait_chaincode() {
     done
   done
   log "chaincode answers on both peers"
+  # The Gateway plans endorsements from discovery, which knows the other org's peer only once gossip
+  # (through the anchor peers) has reported it online in this run.
+  local other off
+  for org in public social; do
+    if [ "$org" = public ]; then other="$SOCIAL_PEER_PORT"; else other="$PUBLIC_PEER_PORT"; fi
+    off="$(cat "$PIDS/peer-$org.logoffset" 2>/dev/null || echo 0)"
+    for i in $(seq 1 120); do
+      tail -c +"$((off + 1))" "$LOGS/peer-$org.log" | grep -q "peers went online:.*127.0.0.1:$other" && break
+      [ "$i" = 120 ] && die "the $org peer does not see the other org's peer in gossip; see $LOGS/peer-$org.log"
+      sleep 0.5
+    done
+  done
+  log "both peers see each other (gossip membership, service discovery)"
 }
 
 up() {
@@ -299,6 +327,7 @@ up() {
   jar="$(chaincode_jar)"
   start_orderer "$bin"
   join_orderer "$bin"
+  wait_raft_leader
   start_peer "$bin" public
   start_peer "$bin" social
   join_peer "$bin" public
@@ -313,18 +342,24 @@ up() {
   log "network up; client settings in $RUN/client.env"
 }
 
+# One settings file per zone org (io.veil.ledger.fabric.FabricSettings.fromFile reads them): each
+# zone talks to its own org's peer as that org's User1.
 write_env() {
-  local d=public.veil.local
-  cat >"$RUN/client.env" <<ENV
-VEIL_FABRIC_PEER_ENDPOINT=127.0.0.1:$PUBLIC_PEER_PORT
-VEIL_FABRIC_TLS_CA=$(peer_tls_ca public)
-VEIL_FABRIC_MSP_ID=PublicZoneMSP
+  local org d file
+  for org in public social; do
+    d="$(org_domain "$org")"
+    file="$RUN/client-$org.env"
+    cat >"$file" <<ENV
+VEIL_FABRIC_PEER_ENDPOINT=127.0.0.1:$(peer_port "$org")
+VEIL_FABRIC_TLS_CA=$(peer_tls_ca "$org")
+VEIL_FABRIC_MSP_ID=$(org_msp "$org")
 VEIL_FABRIC_CERT=$CRYPTO/peerOrganizations/$d/users/User1@$d/msp/signcerts/User1@$d-cert.pem
 VEIL_FABRIC_KEY_DIR=$CRYPTO/peerOrganizations/$d/users/User1@$d/msp/keystore
 VEIL_FABRIC_CHANNEL=$CHANNEL
 VEIL_FABRIC_CHAINCODE=$CC_NAME
-VEIL_FABRIC_HOME=$RUN
 ENV
+  done
+  cp "$RUN/client-public.env" "$RUN/client.env"
 }
 
 down() {
