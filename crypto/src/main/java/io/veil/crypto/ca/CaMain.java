@@ -19,7 +19,7 @@ import java.util.Map;
  * issue  --dir D --zone ID --tier PUBLIC|SOCIAL [--days N] [--dns NAME]...
  * revoke --dir D --zone ID
  * crl    --dir D                      re-sign the CRL (it is valid for 30 days)
- * verify --dir D --zone ID            check the zone's certificate against CA and CRL
+ * verify --dir D --zone ID            check the zone's certificate against ca.crt and ca.crl
  * </pre>
  * Exit status: 0 done, 1 refused or failed, 2 usage error.
  */
@@ -113,7 +113,9 @@ public final class CaMain {
                     String zone = required(opts, "zone");
                     noneLeft(opts);
                     CaDirectory d = CaDirectory.open(dir, caPassword);
-                    CertificateCheck c = d.ca().trust().check(d.readZoneCertificate(zone), Instant.now());
+                    // against the published ca.crt + ca.crl: exactly what the zones see
+                    DataSpaceTrust published = CaDirectory.loadTrust(dir.resolve("ca.crt"), dir.resolve("ca.crl"));
+                    CertificateCheck c = published.check(d.readZoneCertificate(zone), Instant.now());
                     out.println(zone + ": " + c.status());
                     return c.valid() ? 0 : 1;
                 }

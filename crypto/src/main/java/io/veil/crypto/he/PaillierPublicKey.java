@@ -98,7 +98,10 @@ final class PaillierPublicKey implements HePublicKey {
 
     @Override
     public HeCiphertext multiplyPlain(HeCiphertext a, BigInteger scalar) {
-        return new PaillierCiphertext(this, own(a).modPow(encodePlain(scalar), nSquared));
+        encodePlain(scalar); // range check
+        // c^k for k >= 0; c^-|k| = (c^-1)^|k| for k < 0, rather than a 2048-bit exponent n - |k|
+        BigInteger base = scalar.signum() < 0 ? own(a).modInverse(nSquared) : own(a);
+        return new PaillierCiphertext(this, base.modPow(scalar.abs(), nSquared));
     }
 
     @Override
