@@ -6,6 +6,11 @@ import io.veil.crypto.Suite;
 import io.veil.crypto.ZoneKeyStore;
 import io.veil.crypto.ca.ZoneTls;
 import io.veil.gateway.config.VeilProperties;
+import io.veil.gateway.ledger.OutboxRelay;
+import io.veil.ledger.EventType;
+import io.veil.ledger.Ledger;
+import io.veil.ledger.LedgerEntry;
+import io.veil.ledger.LedgerQuery;
 import io.veil.gateway.support.ApiClient;
 import io.veil.gateway.support.ApiClient.Part;
 import io.veil.gateway.support.ApiClient.Response;
@@ -20,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +164,15 @@ class ZoneFederationTest {
         syncSocial();
         assertThat(zoneJoined(zones.socialBean(JdbcTemplate.class), TwoZones.PUBLIC)).isEqualTo(1);
         assertThat(zoneJoined(zones.publicBean(JdbcTemplate.class), TwoZones.SOCIAL)).isEqualTo(1);
+        // ... and each zone's own ledger carries the event, signed into its log
+        String publicKeyDigest = io.veil.crypto.Hex.encode(Suite.INTL.hash(
+                zones.publicBean(ZoneKeyStore.class).zoneSigningKey().verifyingKey().encoded()));
+        LedgerEntry onSocial = joinedOnLedger(zones.socialZone, TwoZones.PUBLIC);
+        assertThat(onSocial.event().attributes()).containsEntry("tier", "PUBLIC").containsEntry("keyDigest", publicKeyDigest);
+        assertThat(onSocial.event().zone()).isEqualTo(TwoZones.SOCIAL);
+        LedgerEntry onPublic = joinedOnLedger(zones.publicZone, TwoZones.SOCIAL);
+        assertThat(onPublic.event().attributes()).containsEntry("tier", "SOCIAL");
+        assertThat(onPublic.event().zone()).isEqualTo(TwoZones.PUBLIC);
         Response peers = socialApi.get("/api/v1/federation/peers", "demo-admin");
         assertThat(peers.status()).as(peers.text()).isEqualTo(200);
         JsonNode p = peers.json().get(0);
@@ -322,6 +337,14 @@ class ZoneFederationTest {
     private static JsonNode find(JsonNode items, String id) {
         for (JsonNode i : items) if (id.equals(i.get("id").asText())) return i;
         return null;
+    }
+
+    private static LedgerEntry joinedOnLedger(org.springframework.context.ApplicationContext zone, String peer) {
+        zone.getBean(OutboxRelay.class).relay();
+        List<LedgerEntry> entries = zone.getBean(Ledger.class)
+                .query(LedgerQuery.subject("zone", peer).withTypes(EnumSet.of(EventType.ZONE_JOINED))).entries();
+        assertThat(entries).hasSize(1);
+        return entries.get(0);
     }
 
     private static int zoneJoined(JdbcTemplate jdbc, String zone) {
