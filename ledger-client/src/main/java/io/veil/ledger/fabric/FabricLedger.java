@@ -81,6 +81,7 @@ public final class FabricLedger implements Ledger {
     static final int MAX_BATCH = 500;
     private static final int MAX_CONFLICT_RETRIES = 8;
     private static final int DISCOVERY_RETRIES = 30;
+    private static final int MISMATCH_RETRIES = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final FabricSettings settings;
@@ -319,6 +320,12 @@ public final class FabricLedger implements Ledger {
                 status = tx.getStatus();
             } catch (EndorseException e) {
                 String why = describe(e);
+                if (why.contains("ProposalResponsePayloads do not match") && attempt < MISMATCH_RETRIES) {
+                    // The other zone's peer has not committed our previous block yet, so it computed
+                    // another seq: the gateway saw different results. Wait for it to catch up.
+                    sleep(50L * Math.min(attempt + 1, 10));
+                    continue;
+                }
                 if (why.contains("no combination of peers can be derived") && attempt < DISCOVERY_RETRIES) {
                     // Right after a peer (re)starts, discovery may not yet know the other zone's peer.
                     sleep(1000);

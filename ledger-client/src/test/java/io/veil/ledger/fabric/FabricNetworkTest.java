@@ -47,14 +47,15 @@ class FabricNetworkTest {
     }
 
     @Test
-    void appendedEventsAreCommittedAndQueryableThroughTheOtherZonesPeer() {
+    void appendedEventsAreCommittedAndQueryableThroughTheOtherZonesPeer() throws Exception {
         String origin = "veil/test-" + UUID.randomUUID();
         try (FabricLedger pub = FabricTestNetwork.connect("public", origin, key);
              FabricLedger social = FabricTestNetwork.connect("social", origin, key)) {
             List<LedgerEntry> written = pub.appendAll(List.of(event("a", EventType.DATASET_REGISTERED), event("b", EventType.OFFER_PUBLISHED)));
             assertThat(written).extracting(LedgerEntry::seq).containsExactly(0L, 1L);
-            // Read through SocialZone's peer as SocialZone's user: the entries were committed on both.
-            assertThat(social.size()).isEqualTo(2);
+            // Read through SocialZone's peer as SocialZone's user: the entries were committed on both
+            // (each peer commits the block on its own schedule, hence the wait).
+            awaitSize(social, 2);
             assertThat(social.read(0)).contains(written.get(0));
             assertThat(social.query(LedgerQuery.subject("org", "org-p")).entries()).containsExactlyElementsOf(written);
             assertThat(social.checkpoint().rootHash()).isEqualTo(pub.checkpoint().rootHash());
@@ -89,6 +90,9 @@ class FabricNetworkTest {
     void theChaincodeRefusesAnOverwrite() throws Exception {
         try (FabricLedger l = FabricTestNetwork.freshLedger("public", key)) {
             LedgerEntry original = l.append(event("x", EventType.JOB_SUBMITTED));
+            try (FabricLedger social = FabricTestNetwork.connect("social", l.origin(), key)) {
+                awaitSize(social, 1); // both endorsers must know the stored event for a consistent answer
+            }
             LedgerEvent other = event("x", EventType.JOB_FAILED);
             assertThatThrownBy(() -> l.contract().submitTransaction("Append", l.origin(), appendPayload(other)))
                     .isInstanceOf(EndorseException.class)
@@ -135,6 +139,14 @@ class FabricNetworkTest {
             l.appendAll(List.of(event("l3", EventType.JOB_CHECKED), event("l4", EventType.RESULT_RELEASED)));
             assertThat(receive(l, checkpointFile, 2)).containsExactly("l3", "l4");
         }
+    }
+
+    /** Waits (up to a minute) until the ledger's peer has committed {@code n} entries; fails otherwise. */
+    private static void awaitSize(FabricLedger l, long n) throws InterruptedException {
+        for (int i = 0; i < 600 && l.size() < n; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(l.size()).as("entries committed on %s's peer", l.settings().mspId()).isEqualTo(n);
     }
 
     /** Listens from the checkpoint file until {@code n} entries arrived; their event ids in arrival order. */
