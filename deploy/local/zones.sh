@@ -27,7 +27,7 @@ SOC_ID="${VEIL_SOCIAL_ZONE_ID:-zone-social}"; SOC_TIER=SOCIAL
 SOC_PORT="${VEIL_SOCIAL_PORT:-8081}";         SOC_DATA="${VEIL_SOCIAL_DATA:-./var/zone-social}"
 SOC_FED="${VEIL_SOCIAL_FEDERATION_PORT:-9444}"
 SUITE="${VEIL_SUITE:-INTL}"
-CA_DIR="${VEIL_CA_DIR:-${XDG_STATE_HOME:-$HOME/.local/state}/veil/local-ca}"
+CA_DIR="${VEIL_CA_DIR:-${XDG_STATE_HOME:-${HOME:-.}/.local/state}/veil/local-ca}"
 SECRETS="$CA_DIR/local-demo-secrets.env"
 MTLS="${VEIL_MTLS:-auto}"
 
@@ -64,6 +64,10 @@ mtls_ready() {
 prepare() {
   build
   mkdir -p "$PUB_DATA" "$SOC_DATA"
+  # Create both zone keystores now: each zone reads the other's signing key at start, and two
+  # processes must never race to create the same keystore.
+  tool io.veil.gateway.federation.ZoneKeyTool "$PUB_DATA" "$SUITE" >/dev/null
+  tool io.veil.gateway.federation.ZoneKeyTool "$SOC_DATA" "$SUITE" >/dev/null
   if [ "$MTLS" = off ]; then
     echo "mutual TLS off (VEIL_MTLS=off): zone requests are signed, over plain loopback HTTP"
     return 0
