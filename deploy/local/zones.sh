@@ -112,6 +112,7 @@ start() {
     --veil.zone.tier="$tier"
     --veil.zone.suite="$SUITE"
     --veil.federation.port="$fed"
+    --veil.federation.address=127.0.0.1
     "--veil.federation.peers[0].zone-id=$peer_id"
     "--veil.federation.peers[0].tier=$peer_tier"
     "--veil.federation.peers[0].suite=$SUITE"

@@ -30,6 +30,7 @@ class FederationConnector {
             if (transport.port() == null) return;
             Connector c = new Connector(TomcatServletWebServerFactory.DEFAULT_PROTOCOL);
             c.setPort(transport.port());
+            if (transport.address() != null) c.setProperty("address", transport.address());
             if (transport.mutualTls()) {
                 c.setScheme("https");
                 c.setSecure(true);

@@ -23,6 +23,7 @@ import java.util.List;
  * @param syncInitialDelayMs delay of the first sync after start
  * @param previewRows       synthetic preview rows exported per dataset
  * @param port              if set, /federation/** is served only on this extra connector (mTLS when {@code tls} is set)
+ * @param address           interface the federation connector binds to (default: all)
  * @param tls               the zone's CA-issued key material for mutual TLS; absent = signatures over plain HTTP
  */
 @ConfigurationProperties("veil.federation")
@@ -37,6 +38,7 @@ public record FederationProperties(
         @DefaultValue("3000") long syncInitialDelayMs,
         @DefaultValue("20") int previewRows,
         Integer port,
+        String address,
         Tls tls) {
 
     /**

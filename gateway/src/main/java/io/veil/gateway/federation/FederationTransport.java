@@ -28,10 +28,12 @@ public class FederationTransport {
     private final char[] password;
     private final DataSpaceTrust trust;
     private final Integer port;
+    private final String address;
     private final java.nio.file.Path crl;
 
     public FederationTransport(FederationProperties fed) {
         this.port = fed.port();
+        this.address = fed.address();
         FederationProperties.Tls t = fed.tls();
         this.crl = t == null ? null : t.crl();
         if (t == null) {
@@ -70,6 +72,11 @@ public class FederationTransport {
     /** The dedicated federation port, or null when /federation/** is served on the main port. */
     public Integer port() {
         return port;
+    }
+
+    /** The interface the federation connector binds to, or null for all. */
+    public String address() {
+        return address;
     }
 
     /** Outbound TLS context (client certificate + CA trust with CRL), or null without TLS. */

@@ -132,6 +132,7 @@ final class TwoZones implements AutoCloseable {
 
     private static void tls(Map<String, Object> m, int port, CaDirectory ca, String zone, Path caDir) {
         m.put("veil.federation.port", port);
+        m.put("veil.federation.address", "127.0.0.1");
         m.put("veil.federation.tls.zone-keystore", ca.zoneKeystore(zone).toString());
         m.put("veil.federation.tls.zone-keystore-password", PASSWORD);
         m.put("veil.federation.tls.ca-certificate", caDir.resolve("ca.crt").toString());
