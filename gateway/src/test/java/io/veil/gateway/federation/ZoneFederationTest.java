@@ -310,10 +310,14 @@ class ZoneFederationTest {
                 403, "ZONE_IDENTITY_MISMATCH");
     }
 
+    /** The TLS handshake fails; control: the same kind of request with the tester's certificate is answered. */
     private static void assertNoConnection(SignedCalls calls) {
         Map<String, String> h = SignedCalls.headers(zones.testerKey, TwoZones.TESTER, TwoZones.PUBLIC, "/federation/v1/catalog");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> calls.send("/federation/v1/catalog", h))
                 .isInstanceOf(IOException.class);
+        assertThat(toPublic.get("/federation/v1/catalog",
+                SignedCalls.headers(zones.testerKey, TwoZones.TESTER, TwoZones.PUBLIC, "/federation/v1/catalog")).response().status())
+                .isEqualTo(200);
     }
 
     /** Trusts the data-space CA (so the server is accepted) but has no certificate of its own. */
