@@ -15,6 +15,8 @@
 #   VEIL_CA_DIR [~/.local/state/veil/local-ca]  the local CA; must be outside any git work tree
 #   VEIL_MTLS [auto]             auto: mutual TLS if the CA could be created; off: signatures over HTTP
 #   VEIL_JAVA_OPTS []            extra JVM options per zone
+#   VEIL_IDENTITY [embedded]     embedded: each zone's own demo authorization server; keycloak: tokens
+#                                from the `veil` realm (deploy/keycloak/start.sh; issuer VEIL_KEYCLOAK_ISSUER)
 #   VEIL_BUILD [auto]            auto: rebuild when sources are newer than the jar; never: use the jar
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -104,8 +106,15 @@ start() {
   # The peer's zone signing key (creates the peer's keystore if it has never run, as it would itself).
   local peer_key
   peer_key="$(tool io.veil.gateway.federation.ZoneKeyTool "$peer_data" "$SUITE")"
+  local profile=local
+  case "${VEIL_IDENTITY:-embedded}" in
+    embedded) ;;
+    keycloak) profile=keycloak ;;
+    *) echo "VEIL_IDENTITY must be embedded or keycloak" >&2; exit 2 ;;
+  esac
   local args=(
-    --spring.profiles.active=local
+    --spring.profiles.active="$profile"
+    --veil.demo.enabled=true
     --server.port="$port"
     --veil.data-dir="$data"
     --veil.zone.id="$id"

@@ -49,7 +49,17 @@ public record VeilProperties(
      */
     public record Ledger(@DefaultValue("embedded") String backend,
                          @DefaultValue("200") long relayIntervalMs,
-                         @DefaultValue("256") int relayBatch) {}
+                         @DefaultValue("256") int relayBatch,
+                         @DefaultValue Fabric fabric) {}
+
+    /**
+     * Fabric connection (docs/fabric.md), used when {@code veil.ledger.backend=fabric}: either
+     * {@code envFile} (the client.env that deploy/fabric/network.sh writes per zone org) or the
+     * individual settings.
+     */
+    public record Fabric(Path envFile, String peerEndpoint, String tlsAuthority, Path tlsCaCert, String mspId,
+                         Path cert, Path key, @DefaultValue("veil") String channel,
+                         @DefaultValue("veil-ledger") String chaincode) {}
 
     public record Demo(@DefaultValue("false") boolean enabled) {}
 }

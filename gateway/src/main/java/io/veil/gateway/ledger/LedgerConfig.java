@@ -5,6 +5,8 @@ import io.veil.gateway.config.VeilProperties;
 import io.veil.ledger.Ledger;
 import io.veil.ledger.ZonePublicKey;
 import io.veil.ledger.embedded.EmbeddedLedger;
+import io.veil.ledger.fabric.FabricLedger;
+import io.veil.ledger.fabric.FabricSettings;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,7 +30,18 @@ class LedgerConfig {
         if ("embedded".equals(backend)) {
             return EmbeddedLedger.open(props.dataDir().resolve("ledger"), origin(props), props.zone().suite(), keys.zoneSigningKey());
         }
+        if ("fabric".equals(backend)) {
+            return FabricLedger.connect(fabricSettings(props.ledger().fabric()), origin(props), keys.zoneSigningKey());
+        }
         throw new IllegalStateException("unknown veil.ledger.backend '" + backend + "' (embedded|fabric)");
+    }
+
+    static FabricSettings fabricSettings(VeilProperties.Fabric f) {
+        if (f.envFile() != null) {
+            return FabricSettings.fromFile(f.envFile());
+        }
+        return new FabricSettings(f.peerEndpoint(), f.tlsAuthority(), f.tlsCaCert(), f.mspId(), f.cert(), f.key(),
+                f.channel(), f.chaincode());
     }
 
     /** Keys an auditor needs to check this zone's entries and checkpoints. */
