@@ -31,6 +31,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -310,38 +311,52 @@ public final class FabricLedger implements Ledger {
     private List<long[]> submit(List<String> entries) {
         ArrayNode arr = JSON.createArrayNode();
         entries.forEach(arr::add);
-        String payload = arr.toString();
-        for (int attempt = 0; ; attempt++) {
+        return parseSeqs(transact("Append", log, arr.toString()), entries.size());
+    }
+
+    /**
+     * Endorses (by the orgs the policy needs), orders and waits for a valid commit; returns the
+     * chaincode's answer. Retries what is transient and safe to repeat (nothing was written, and
+     * every write function is idempotent or write-once). A chaincode refusal is an
+     * IllegalArgumentException carrying its code.
+     */
+    private byte[] transact(String function, String... args) {
+        int mismatches = 0;
+        int unavailable = 0;
+        int conflicts = 0;
+        while (true) {
             byte[] result;
             Status status;
             try {
-                SubmittedTransaction tx = contract.newProposal("Append").addArguments(log, payload).build().endorse().submitAsync();
+                SubmittedTransaction tx = contract.newProposal(function).addArguments(args).build().endorse().submitAsync();
                 result = tx.getResult();
                 status = tx.getStatus();
             } catch (EndorseException e) {
                 String why = describe(e);
-                if (why.contains("ProposalResponsePayloads do not match") && attempt < MISMATCH_RETRIES) {
+                if (why.contains("ProposalResponsePayloads do not match") && mismatches++ < MISMATCH_RETRIES) {
                     // The other zone's peer has not committed our previous block yet, so it computed
-                    // another seq: the gateway saw different results. Wait for it to catch up.
-                    sleep(50L * Math.min(attempt + 1, 10));
+                    // another answer: the gateway saw different results. Wait for it to catch up.
+                    sleep(50L * Math.min(mismatches, 10));
                     continue;
                 }
-                if (why.contains("no combination of peers can be derived") && attempt < DISCOVERY_RETRIES) {
+                if (why.contains("no combination of peers can be derived") && unavailable++ < DISCOVERY_RETRIES) {
                     // Right after a peer (re)starts, discovery may not yet know the other zone's peer.
                     sleep(1000);
                     continue;
                 }
-                if (why.contains("EVENT_EXISTS")) {
-                    throw new IllegalArgumentException(chaincodeMessage(why, "EVENT_EXISTS"), e);
+                for (String code : List.of("EVENT_EXISTS", "AGREEMENT_EXISTS")) {
+                    if (why.contains(code)) {
+                        throw new IllegalArgumentException(chaincodeMessage(why, code), e);
+                    }
                 }
                 if (why.matches("(?s).*(MALFORMED_JSON|NOT_CANONICAL|MISSING_SIGNATURE|BAD_ARGUMENT).*")) {
-                    throw new IllegalArgumentException("chaincode refused the entries: " + why, e);
+                    throw new IllegalArgumentException("chaincode refused " + function + ": " + why, e);
                 }
                 throw new FabricUnavailableException("endorsement failed: " + why, e);
             } catch (SubmitException e) {
-                if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && attempt < DISCOVERY_RETRIES) {
+                if (e.getStatus().getCode() == io.grpc.Status.Code.UNAVAILABLE && unavailable++ < DISCOVERY_RETRIES) {
                     // Not ordered (e.g. the Raft leader is being elected after a restart): nothing was
-                    // written, and appends are idempotent, so endorse and submit again.
+                    // written, so endorse and submit again.
                     sleep(1000);
                     continue;
                 }
@@ -350,12 +365,62 @@ public final class FabricLedger implements Ledger {
                 throw new FabricUnavailableException("submit failed: " + describe(e), e);
             }
             if (status.isSuccessful()) {
-                return parseSeqs(result, entries.size());
+                return result;
             }
-            if (status.getCode() == TxValidationCode.MVCC_READ_CONFLICT && attempt < MAX_CONFLICT_RETRIES) {
-                continue; // another writer appended to this log in the same block: endorse again on the new size
+            if (status.getCode() == TxValidationCode.MVCC_READ_CONFLICT && conflicts++ < MAX_CONFLICT_RETRIES) {
+                continue; // another writer changed what we read (e.g. the log size) in the same block: endorse again
             }
             throw new FabricUnavailableException("transaction " + status.getTransactionId() + " was not committed: " + status.getCode(), null);
+        }
+    }
+
+    // --- contract agreements -------------------------------------------------------------------
+
+    /** A contract agreement as recorded on the channel, with the transaction that wrote it. */
+    public record Agreement(String contractId, String canonicalJson, byte[] providerSignature, byte[] consumerSignature,
+                            String txId, String submitterMsp) {
+        public Agreement {
+            providerSignature = providerSignature.clone();
+            consumerSignature = consumerSignature.clone();
+        }
+
+        @Override public byte[] providerSignature() { return providerSignature.clone(); }
+
+        @Override public byte[] consumerSignature() { return consumerSignature.clone(); }
+    }
+
+    /**
+     * Records an agreement signed by both parties (RFC 8785 canonical JSON, as the policy module
+     * produces it), endorsed by both zone orgs. Write-once: a second agreement for the contract id
+     * is an IllegalArgumentException ({@code AGREEMENT_EXISTS}). Signatures are stored, not verified,
+     * on the channel; readers verify them with the parties' keys.
+     *
+     * @return the Fabric transaction id
+     */
+    public String putAgreement(String contractId, String canonicalJson, byte[] providerSignature, byte[] consumerSignature) {
+        Base64.Encoder b64 = Base64.getEncoder();
+        transact("PutAgreement", contractId, canonicalJson, b64.encodeToString(providerSignature), b64.encodeToString(consumerSignature));
+        return agreement(contractId).orElseThrow(() -> new IllegalStateException("agreement " + contractId + " committed but not found")).txId();
+    }
+
+    public Optional<Agreement> agreement(String contractId) {
+        byte[] record;
+        try {
+            record = contract.evaluateTransaction("GetAgreement", contractId);
+        } catch (GatewayException e) {
+            if (describe(e).contains("NOT_FOUND")) {
+                return Optional.empty();
+            }
+            throw new FabricUnavailableException("agreement lookup failed: " + describe(e), e);
+        }
+        try {
+            JsonNode r = JSON.readTree(record);
+            Base64.Decoder d = Base64.getDecoder();
+            return Optional.of(new Agreement(r.get("contractId").asText(), r.get("agreement").asText(),
+                    d.decode(r.get("providerSignature").asText()), d.decode(r.get("consumerSignature").asText()),
+                    r.get("txId").asText(), r.get("submitterMsp").asText()));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("unreadable agreement record for " + contractId, e);
         }
     }
 

@@ -108,6 +108,28 @@ class FabricNetworkTest {
     }
 
     @Test
+    void contractAgreementsAreRecordedOnceWithBothSignatures() throws Exception {
+        try (FabricLedger l = FabricTestNetwork.freshLedger("public", key)) {
+            String contractId = "c-" + UUID.randomUUID();
+            String doc = "{\"contractId\":\"" + contractId + "\",\"offer\":\"of-1\",\"type\":\"veil.contract.agreement\"}";
+            byte[] providerSig = key.sign(doc.getBytes(StandardCharsets.UTF_8));
+            byte[] consumerSig = SigningKey.generate(Suite.INTL).sign(doc.getBytes(StandardCharsets.UTF_8));
+            String txId = l.putAgreement(contractId, doc, providerSig, consumerSig);
+            FabricLedger.Agreement a = l.agreement(contractId).orElseThrow();
+            assertThat(a.canonicalJson()).isEqualTo(doc);
+            assertThat(a.providerSignature()).isEqualTo(providerSig);
+            assertThat(a.consumerSignature()).isEqualTo(consumerSig);
+            assertThat(a.txId()).isEqualTo(txId);
+            assertThat(a.submitterMsp()).isEqualTo("PublicZoneMSP");
+            assertThat(key.verifyingKey().verify(a.canonicalJson().getBytes(StandardCharsets.UTF_8), a.providerSignature())).isTrue();
+            assertThatThrownBy(() -> l.putAgreement(contractId, doc, consumerSig, providerSig))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("AGREEMENT_EXISTS");
+            assertThat(l.agreement(contractId).orElseThrow().providerSignature()).isEqualTo(providerSig);
+            assertThat(l.agreement("c-none-" + UUID.randomUUID())).isEmpty();
+        }
+    }
+
+    @Test
     void theNetworkRestartsWithoutLosingEvents() throws Exception {
         String origin = "veil/test-" + UUID.randomUUID();
         List<LedgerEntry> before;
