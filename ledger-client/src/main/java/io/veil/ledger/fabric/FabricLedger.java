@@ -38,6 +38,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.hyperledger.fabric.client.ChaincodeEvent;
 import org.hyperledger.fabric.client.Checkpointer;
@@ -80,7 +81,7 @@ import org.hyperledger.fabric.protos.peer.TxValidationCode;
 public final class FabricLedger implements Ledger {
     /** Entries per transaction; the chaincode accepts up to 1000. */
     static final int MAX_BATCH = 500;
-    private static final int MAX_CONFLICT_RETRIES = 8;
+    private static final int MAX_CONFLICT_RETRIES = 50;
     private static final int DISCOVERY_RETRIES = 30;
     private static final int MISMATCH_RETRIES = 100;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -368,7 +369,10 @@ public final class FabricLedger implements Ledger {
                 return result;
             }
             if (status.getCode() == TxValidationCode.MVCC_READ_CONFLICT && conflicts++ < MAX_CONFLICT_RETRIES) {
-                continue; // another writer changed what we read (e.g. the log size) in the same block: endorse again
+                // Another writer changed what we read (e.g. the log size) in the same block: endorse
+                // again, after a random pause so two writers do not keep colliding in lockstep.
+                sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(10, 60));
+                continue;
             }
             throw new FabricUnavailableException("transaction " + status.getTransactionId() + " was not committed: " + status.getCode(), null);
         }
@@ -644,6 +648,9 @@ public final class FabricLedger implements Ledger {
 
     /** A running listener; close to stop it. */
     public interface Listener extends AutoCloseable {
+        /** Why delivery stopped early (the consumer or a read threw, or the event stream failed), if it did. */
+        Optional<Throwable> failure();
+
         @Override
         void close();
     }
@@ -660,6 +667,7 @@ public final class FabricLedger implements Ledger {
             request.startBlock(0);
         }
         CloseableIterator<ChaincodeEvent> events = request.build().getEvents();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
                 while (events.hasNext()) {
@@ -673,22 +681,29 @@ public final class FabricLedger implements Ledger {
                     }
                     checkpointer.checkpointChaincodeEvent(ev);
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (RuntimeException e) {
-                if (!closed) {
-                    throw e;
-                }
+            } catch (IOException | RuntimeException e) {
+                failure.compareAndSet(null, e); // a closed stream also ends here; close() ignores that
             }
         }, "fabric-ledger-events-" + log);
         t.setDaemon(true);
         t.start();
-        return () -> {
-            events.close();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        return new Listener() {
+            private volatile boolean stopped;
+
+            @Override
+            public Optional<Throwable> failure() {
+                return stopped ? Optional.empty() : Optional.ofNullable(failure.get());
+            }
+
+            @Override
+            public void close() {
+                stopped = true;
+                events.close();
+                try {
+                    t.join(5000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         };
     }
