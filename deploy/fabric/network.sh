@@ -257,7 +257,8 @@ package_id() { echo "$CC_LABEL:$(sha256sum "$1" | cut -d' ' -f1)"; }
 start_chaincode() {
   local jar="$1" id="$2" i
   mkdir -p "$RUN/chaincode"
-  cp "$jar" "$RUN/chaincode/server.jar"
+  # Never overwrite the jar under a running server (the JVM reads classes from it lazily).
+  running chaincode || cp "$jar" "$RUN/chaincode/server.jar"
   # The shim serves plaintext on loopback (connection.json says tls_required=false), so it must
   # not inherit peer TLS settings from the environment.
   CORE_PEER_TLS_ENABLED=false CHAINCODE_SERVER_ADDRESS="127.0.0.1:$CC_PORT" CORE_CHAINCODE_ID_NAME="$id" \

@@ -5,7 +5,7 @@ package io.veil.ledger.chaincode;
  * response whose message starts with the code, so clients can branch on the code, not on prose.
  */
 final class Rejection extends RuntimeException {
-    enum Code { EVENT_EXISTS, AGREEMENT_EXISTS, MALFORMED_JSON, NOT_CANONICAL, MISSING_SIGNATURE, BAD_ARGUMENT, NOT_FOUND, UNKNOWN_FUNCTION }
+    enum Code { EVENT_EXISTS, NOT_LOG_OWNER, AGREEMENT_EXISTS, MALFORMED_JSON, NOT_CANONICAL, MISSING_SIGNATURE, BAD_ARGUMENT, NOT_FOUND, UNKNOWN_FUNCTION }
 
     private final Code code;
 

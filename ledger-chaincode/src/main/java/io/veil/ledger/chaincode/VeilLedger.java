@@ -27,6 +27,7 @@ import static io.veil.ledger.chaincode.Rejection.Code.MALFORMED_JSON;
 import static io.veil.ledger.chaincode.Rejection.Code.MISSING_SIGNATURE;
 import static io.veil.ledger.chaincode.Rejection.Code.NOT_CANONICAL;
 import static io.veil.ledger.chaincode.Rejection.Code.NOT_FOUND;
+import static io.veil.ledger.chaincode.Rejection.Code.NOT_LOG_OWNER;
 
 /**
  * Veil's ledger rules on Fabric world state: append-only logs of signed, canonical entries, and
@@ -45,8 +46,12 @@ import static io.veil.ledger.chaincode.Rejection.Code.NOT_FOUND;
  * retries are safe; a different event under a stored id is refused ({@code EVENT_EXISTS}), and the
  * whole transaction with it.
  *
+ * <p>A log belongs to the organisation (MSP) that first appended to it; appends submitted by
+ * another organisation are refused ({@code NOT_LOG_OWNER}), so one zone cannot write into another
+ * zone's log even though both endorse every transaction.
+ *
  * <p>Keys are simple keys so range scans work on LevelDB; parts are separated by U+0001, which no
- * log id, event id or subject may contain: {@code n␁log} (size), {@code e␁log␁seq} (record),
+ * log id, event id or subject may contain: {@code o␁log} (owner MSP), {@code n␁log} (size), {@code e␁log␁seq} (record),
  * {@code i␁log␁eventId} (seq and event digest), {@code s␁log␁kind␁id␁seq} and
  * {@code t␁log␁type␁seq} (indexes). Sequence numbers are 16 zero-padded decimal digits so key order
  * is seq order. A role-qualified subject kind ({@code providerOrg}) is indexed under itself and under
@@ -84,6 +89,14 @@ final class VeilLedger {
         requirePart("log", log);
         if (entries.isEmpty() || entries.size() > MAX_BATCH) {
             throw new Rejection(BAD_ARGUMENT, "append takes 1.." + MAX_BATCH + " entries");
+        }
+        String submitter = state.submitterMspId();
+        byte[] owner = state.get(key('o', log));
+        if (owner == null) {
+            state.put(key('o', log), submitter.getBytes(StandardCharsets.UTF_8));
+        } else if (!new String(owner, StandardCharsets.UTF_8).equals(submitter)) {
+            throw new Rejection(NOT_LOG_OWNER, "log " + log + " belongs to " + new String(owner, StandardCharsets.UTF_8)
+                    + "; " + submitter + " may not append to it");
         }
         long size = size(log);
         long first = size;

@@ -68,6 +68,17 @@ class VeilLedgerTest {
     }
 
     @Test
+    void aLogBelongsToTheOrganisationThatStartedIt() {
+        append(entry("e0", "JobSubmitted", "ds1"));
+        state.submitter = "SocialZoneMSP";
+        assertThatThrownBy(() -> append(entry("e1", "JobSubmitted", "ds1"))).hasMessageStartingWith("NOT_LOG_OWNER");
+        assertThat(appendTo("veil/zone-social", entry("e1", "JobSubmitted", "ds1"))).containsExactly(new VeilLedger.Appended(0, true));
+        state.submitter = "PublicZoneMSP";
+        assertThat(append(entry("e1", "JobSubmitted", "ds1"))).containsExactly(new VeilLedger.Appended(1, true));
+        assertThat(ledger.size(LOG)).isEqualTo(2);
+    }
+
+    @Test
     void emitsOneEventNamingTheNewSeqs() throws Exception {
         append(entry("e0", "JobSubmitted", "ds1"));
         ledger.append(LOG, List.of(entry("e1", "JobSubmitted", "ds1"), entry("e2", "JobSubmitted", "ds1")));

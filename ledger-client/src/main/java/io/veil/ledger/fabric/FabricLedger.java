@@ -345,7 +345,7 @@ public final class FabricLedger implements Ledger {
                     sleep(1000);
                     continue;
                 }
-                for (String code : List.of("EVENT_EXISTS", "AGREEMENT_EXISTS")) {
+                for (String code : List.of("EVENT_EXISTS", "AGREEMENT_EXISTS", "NOT_LOG_OWNER")) {
                     if (why.contains(code)) {
                         throw new IllegalArgumentException(chaincodeMessage(why, code), e);
                     }
