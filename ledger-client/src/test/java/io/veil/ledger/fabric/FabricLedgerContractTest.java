@@ -15,9 +15,13 @@ import org.junit.jupiter.api.Tag;
 class FabricLedgerContractTest extends LedgerContractTest {
     private SigningKey key;
 
+    protected Suite ledgerSuite() {
+        return Suite.INTL;
+    }
+
     @Override
     protected Ledger newLedger() {
-        key = SigningKey.generate(Suite.INTL);
+        key = SigningKey.generate(ledgerSuite());
         return FabricTestNetwork.freshLedger("public", key);
     }
 
