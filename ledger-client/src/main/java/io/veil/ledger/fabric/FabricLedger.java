@@ -222,6 +222,9 @@ public final class FabricLedger implements Ledger {
             throw new IllegalStateException("ledger is closed");
         }
         queue.add(r);
+        if (closed && !writer.isAlive() && queue.remove(r)) {
+            throw new IllegalStateException("ledger is closed"); // closed while we queued; the writer has gone
+        }
         try {
             return r.done().join();
         } catch (CompletionException e) {
