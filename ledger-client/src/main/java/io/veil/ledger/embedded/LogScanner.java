@@ -40,6 +40,8 @@ final class LogScanner {
     }
 
     private static final int MAX_REPORTED = 100;
+    /** A stored seq this far ahead of the entry's position is not a gap but a forged number (and would cost memory). */
+    private static final long MAX_SEQ_JUMP = 1 << 20;
 
     private record Pending(long seq, long offset, LedgerIndex.Summary summary) {}
 
@@ -155,7 +157,7 @@ final class LogScanner {
             return;
         }
         long seq = f.seq();
-        if (seq < 0 || seq > Integer.MAX_VALUE - 1L) {
+        if (seq < 0 || seq > position + MAX_SEQ_JUMP) {
             findings.add(new TamperFinding(Kind.MODIFIED, position, "implausible sequence number in entry frame"));
             return;
         }

@@ -95,7 +95,7 @@ final class LogWriter implements AutoCloseable {
         return key;
     }
 
-    CompletableFuture<List<LedgerEntry>> submit(List<Prepared> items) {
+    synchronized CompletableFuture<List<LedgerEntry>> submit(List<Prepared> items) {
         IOException f = failure;
         if (f != null) {
             throw new UncheckedIOException("ledger refused the append after an earlier I/O error; reopen it", f);
@@ -119,14 +119,21 @@ final class LogWriter implements AutoCloseable {
             }
             queue.drainTo(batch, MAX_REQUESTS_PER_GROUP);
             boolean stop = batch.remove(STOP);
-            process(batch);
+            processGuarded(batch);
             batch.clear();
             if (stop) {
-                queue.drainTo(batch);
-                batch.remove(STOP);
-                process(batch);
-                return;
+                return; // close() adds STOP last, under the same lock as submit: nothing follows it
             }
+        }
+    }
+
+    /** Never lets an unexpected error kill the writer with appenders still waiting. */
+    private void processGuarded(List<Request> batch) {
+        try {
+            process(batch);
+        } catch (RuntimeException | Error e) {
+            failure = new IOException("ledger writer failed unexpectedly", e);
+            batch.forEach(r -> r.done().completeExceptionally(new UncheckedIOException(failure)));
         }
     }
 
@@ -147,7 +154,7 @@ final class LogWriter implements AutoCloseable {
             List<LedgerEntry> out;
             try {
                 out = resolve(r.items(), inGroup);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) { // a reused event id, or a stored entry that no longer reads back
                 r.done().completeExceptionally(e);
                 results.add(null);
                 continue;
@@ -235,11 +242,13 @@ final class LogWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.add(STOP);
         }
-        closed = true;
-        queue.add(STOP);
         try {
             thread.join();
         } catch (InterruptedException e) {
