@@ -1,0 +1,137 @@
+package io.veil.gateway.invariants;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.gateway.support.ApiClient;
+import io.veil.gateway.support.ApiClient.Part;
+import io.veil.gateway.support.Flows;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Invariant 7 (DESIGN.md), for real: the node is a separate JVM that is SIGKILLed while a job runs
+ * in its sandbox, then restarted on the same data directory. Committed data is all there, the
+ * interrupted job is FAILED (NODE_RESTARTED) with no result ever released, its budget reservation is
+ * refunded, and every committed state change still reaches the ledger.
+ */
+class CrashSafeNodeTest {
+    @TempDir
+    Path dataDir;
+    Process node;
+    int port;
+
+    @AfterEach
+    void stop() {
+        if (node != null) node.destroyForcibly();
+    }
+
+    void start() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.veil.gateway.VeilApplication",
+                "--spring.profiles.active=local", "--server.port=" + port, "--veil.data-dir=" + dataDir,
+                "--veil.demo.enabled=false", "--logging.level.root=WARN"));
+        node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("node-" + System.nanoTime() + ".log").toFile()).start();
+        HttpClient http = HttpClient.newHttpClient();
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline) {
+            assertThat(node.isAlive()).as("node exited during start-up; see logs in " + dataDir).isTrue();
+            try {
+                var r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("UP")) return;
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("node did not become healthy");
+    }
+
+    static String bigResidents(int rows) {
+        Random r = new Random(7);
+        StringBuilder sb = new StringBuilder("person_id,district,age_band,income\n");
+        String[] districts = {"north", "south", "east", "west"};
+        for (int i = 0; i < rows; i++) {
+            sb.append('P').append(i).append(',').append(districts[i % 4]).append(',').append(i % 2 == 0 ? "18-40" : "41+")
+              .append(',').append(1000 + r.nextInt(9000)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aNodeKilledMidJobRestartsWithCommittedDataAndNeverReleasesTheInterruptedJob() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        start();
+        ApiClient api = new ApiClient(port);
+        Flows flows = new Flows(api);
+        String name = Flows.uniqueName("crash");
+        LinkedHashMap<String, Part> parts = new LinkedHashMap<>();
+        parts.put("metadata", Part.json("{\"name\":\"" + name + "\",\"columns\":{\"person_id\":\"ENTITY_ID\",\"district\":\"DIMENSION\","
+                + "\"age_band\":\"DIMENSION\",\"income\":\"METRIC\"}}"));
+        parts.put("file", Part.csv(name + ".csv", bigResidents(400_000)));
+        var reg = api.multipart("/api/v1/datasets", "demo-provider", parts);
+        assertThat(reg.status()).as(reg.text()).isEqualTo(201);
+        String dataset = reg.json().get("id").asText();
+        var offer = flows.offer(dataset);
+        Flows.withPrivacy(offer, 1.0, 5.0);
+        String contract = flows.agree(flows.publish(offer));
+        String sql = "SELECT district, COUNT(*) AS n, SUM(income) AS total FROM " + name + " GROUP BY district";
+
+        // Submit until one is observed RUNNING (the sandbox worker is up), then SIGKILL the node.
+        String killed = null;
+        for (int attempt = 0; attempt < 5 && killed == null; attempt++) {
+            String job = flows.submit(contract, sql).json().get("id").asText();
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (System.currentTimeMillis() < deadline) {
+                String status = api.get("/api/v1/jobs/" + job, "demo-consumer").json().get("status").asText();
+                if (status.equals("RUNNING")) {
+                    node.destroyForcibly().waitFor();
+                    killed = job;
+                    break;
+                }
+                if (List.of("RELEASED", "REJECTED", "FAILED", "CANCELLED").contains(status)) break;
+                Thread.sleep(15);
+            }
+        }
+        assertThat(killed).as("never caught a job while RUNNING").isNotNull();
+
+        start();
+        ApiClient after = new ApiClient(port);
+        assertThat(after.get("/api/v1/datasets/" + dataset, "demo-consumer").status()).isEqualTo(200);
+        JsonNode job = new Flows(after).awaitJob(killed);
+        assertThat(job.get("status").asText()).isEqualTo("FAILED");
+        assertThat(job.get("reasons").toString()).contains("NODE_RESTARTED");
+        assertThat(after.get("/api/v1/jobs/" + killed + "/result", "demo-consumer").status()).isIn(404, 409);
+
+        // The refunded reservation leaves the budget for the remaining jobs: 5.0 ε minus what released jobs spent.
+        JsonNode next = new Flows(after).run(contract, sql);
+        assertThat(next.get("status").asText()).as(next.toString()).isEqualTo("RELEASED");
+
+        // Every committed change is on the ledger, including the interrupted job's story.
+        long deadline = System.currentTimeMillis() + 30_000;
+        String trail = "";
+        while (System.currentTimeMillis() < deadline) {
+            trail = after.get("/api/v1/audit/trail?subject=job:" + killed, "demo-auditor").text();
+            if (trail.contains("JobFailed")) break;
+            Thread.sleep(200);
+        }
+        assertThat(trail).contains("JobSubmitted").contains("JobRunning").contains("JobFailed").doesNotContain("ResultReleased");
+        assertThat(after.get("/api/v1/audit/trail?subject=dataset:" + dataset, "demo-auditor").text()).contains("DatasetRegistered");
+    }
+}
