@@ -51,5 +51,24 @@ class TamperedLedgerRefusedTest {
         Files.write(log, bytes);
 
         assertThatThrownBy(() -> config.ledger(props, keys)).isInstanceOf(LedgerTamperedException.class);
+
+        // The offline verify command reports it too, naming what is wrong.
+        var out = new java.io.ByteArrayOutputStream();
+        int exit = VerifyLedgerCommand.run(dataDir, "pw", new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(exit).isEqualTo(1);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("TAMPERED").contains("MODIFIED");
+    }
+
+    @Test
+    void theVerifyCommandPassesAnIntactLedger() {
+        VeilProperties props = new Binder(new MapConfigurationPropertySource(Map.of("veil.data-dir", dataDir.toString())))
+                .bindOrCreate("veil", VeilProperties.class);
+        ZoneKeyStore keys = ZoneKeyStore.openOrCreate(ZoneKeys.keystorePath(dataDir), "pw".toCharArray(), props.zone().suite());
+        try (Ledger ledger = new LedgerConfig().ledger(props, keys)) {
+            ledger.append(new LedgerEvent("e1", EventType.KEY_ROTATED, props.zone().id(), Instant.now(), Map.of("key", "v2"), Map.of()));
+        }
+        var out = new java.io.ByteArrayOutputStream();
+        assertThat(VerifyLedgerCommand.run(dataDir, "pw", new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8))).isZero();
+        assertThat(VerifyLedgerCommand.run(dataDir, "wrong-password", new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8))).isEqualTo(2);
     }
 }
