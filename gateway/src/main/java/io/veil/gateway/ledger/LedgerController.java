@@ -22,9 +22,18 @@ import java.util.List;
 @PreAuthorize("hasRole('auditor')")
 class LedgerController {
     private final Ledger ledger;
+    private final LedgerConfig.ZoneSigningKeys keys;
 
-    LedgerController(Ledger ledger) {
+    LedgerController(Ledger ledger, LedgerConfig.ZoneSigningKeys keys) {
         this.ledger = ledger;
+        this.keys = keys;
+    }
+
+    @Operation(summary = "The zone's public signing keys (keys.json format, usable as veil-audit --trusted-key); "
+            + "compare them with the keys the zone published out of band")
+    @GetMapping(value = "/keys", produces = "application/json")
+    public byte[] keys() {
+        return io.veil.ledger.audit.KeyFiles.toJson(keys.keys());
     }
 
     record EventsPage(List<LedgerViews.EntryView> events, boolean hasMore, long nextAfter) {}

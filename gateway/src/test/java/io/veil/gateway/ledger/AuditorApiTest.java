@@ -123,7 +123,11 @@ class AuditorApiTest extends GatewayTest {
         assertThat(r.contentType()).startsWith("application/zip");
         java.nio.file.Path zip = java.nio.file.Files.createTempFile("bundle", ".zip");
         java.nio.file.Files.write(zip, r.body());
-        var trusted = List.of(keys.zoneSigningKey().verifyingKey());
+        // The auditor takes the zone key from the API (and would compare it with one published out of band).
+        var published = io.veil.ledger.audit.KeyFiles.parseKeyList(api.get("/api/v1/ledger/keys", "demo-auditor").body());
+        assertThat(published).hasSize(1);
+        assertThat(published.get(0).key().encoded()).isEqualTo(keys.zoneSigningKey().verifyingKey().encoded());
+        var trusted = published.stream().map(io.veil.ledger.ZonePublicKey::key).toList();
         var report = io.veil.ledger.audit.BundleVerifier.verify(zip, trusted, java.util.Optional.empty());
         assertThat(report.passed()).as(report.toString()).isTrue();
         assertThat(report.checks().size()).isGreaterThan(2);

@@ -56,6 +56,7 @@ class RoleMatrixTest extends GatewayTest {
             new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/result/approve", Set.of("provider")),
             new Endpoint("POST", "/api/v1/jobs/" + ANY_ID + "/result/reject", Set.of("provider")),
             new Endpoint("GET", "/api/v1/ledger/checkpoint", Set.of("auditor")),
+            new Endpoint("GET", "/api/v1/ledger/keys", Set.of("auditor")),
             new Endpoint("GET", "/api/v1/ledger/events", Set.of("auditor")),
             new Endpoint("GET", "/api/v1/ledger/events/0", Set.of("auditor")),
             new Endpoint("GET", "/api/v1/ledger/events/0/proof", Set.of("auditor")),
