@@ -143,8 +143,10 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
     }
 
     private List<String> javaCommand(String mainClass) {
+        // Full tiered compilation: decrypting a large input needs C2's AES-GCM intrinsics (C1 alone
+        // decrypts ~5x slower — docs/benchmarks.md); the start-up cost of C2 is a few milliseconds.
         List<String> cmd = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
-                "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1",
+                "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
                 "-Xshare:auto", "-Djava.io.tmpdir=/tmp", "-Dveil.worker.launchedAt=" + System.currentTimeMillis()));
         String cp = absoluteClasspath();
         if (isBootJar(cp)) {
