@@ -24,9 +24,11 @@ class AgreementSigner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64 = Base64.getEncoder();
     private final ZoneKeyStore keys;
+    private final org.springframework.beans.factory.ObjectProvider<RemoteParties> remote;
 
-    AgreementSigner(ZoneKeyStore keys) {
+    AgreementSigner(ZoneKeyStore keys, org.springframework.beans.factory.ObjectProvider<RemoteParties> remote) {
         this.keys = keys;
+        this.remote = remote;
     }
 
     /** One party's signature as checked: {@code valid} only if the key is the org's and the signature verifies. */
@@ -47,6 +49,14 @@ class AgreementSigner {
                 B64.encodeToString(c.verifyingKey().encoded()), B64.encodeToString(c.sign(canonical)));
     }
 
+    /** Provider signature made here; the consumer's came from its own zone (cross-zone contract). */
+    ContractStore.Signed sign(byte[] canonical, String providerOrg, RemoteParties.Countersignature consumer) {
+        SigningKey p = keys.orgSigningKey(providerOrg);
+        return new ContractStore.Signed(new String(canonical, StandardCharsets.UTF_8),
+                B64.encodeToString(p.verifyingKey().encoded()), B64.encodeToString(p.sign(canonical)),
+                consumer.publicKey(), consumer.signature());
+    }
+
     String digest(String agreementJson) {
         return Digests.hex(keys.suite(), agreementJson.getBytes(StandardCharsets.UTF_8));
     }
@@ -60,7 +70,9 @@ class AgreementSigner {
     Verification verify(Contract c, ContractStore.Signed s) {
         byte[] bytes = s.agreementJson().getBytes(StandardCharsets.UTF_8);
         SignatureCheck p = check(bytes, c.providerOrg(), s.providerKey(), s.providerSig());
-        SignatureCheck q = check(bytes, c.consumerOrg(), s.consumerKey(), s.consumerSig());
+        SignatureCheck q = RemoteParties.isRemote(c.consumerOrg())
+                ? checkRemote(bytes, c, s.consumerKey(), s.consumerSig())
+                : check(bytes, c.consumerOrg(), s.consumerKey(), s.consumerSig());
         boolean matches = namesContract(s.agreementJson(), c);
         return new Verification(p.valid() && q.valid() && matches, digest(s.agreementJson()), matches, p, q);
     }
@@ -76,6 +88,21 @@ class AgreementSigner {
         }
         boolean orgKey = Arrays.equals(stored.encoded(), keys.orgSigningKey(org).verifyingKey().encoded());
         return new SignatureCheck(org, stored.keyId(), sigOk, orgKey);
+    }
+
+    /** A peer-zone consumer's key is the one its zone registered for it with the request, not a key held here. */
+    private SignatureCheck checkRemote(byte[] message, Contract c, String base64Key, String base64Sig) {
+        VerifyingKey stored = decode(base64Key);
+        if (stored == null) return new SignatureCheck(c.consumerOrg(), null, false, false);
+        boolean sigOk;
+        try {
+            sigOk = stored.verify(message, Base64.getDecoder().decode(base64Sig));
+        } catch (RuntimeException e) {
+            sigOk = false;
+        }
+        RemoteParties parties = remote.getIfAvailable();
+        boolean registered = parties != null && parties.registeredKey(c.id()).map(base64Key::equals).orElse(false);
+        return new SignatureCheck(c.consumerOrg(), stored.keyId(), sigOk, registered);
     }
 
     private VerifyingKey decode(String base64Key) {

@@ -22,6 +22,7 @@ import io.veil.policy.Decision;
 import io.veil.policy.PolicyEngine;
 import io.veil.policy.Result;
 import io.veil.policy.ZoneTier;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -50,9 +51,12 @@ public class ContractService {
     private final TransactionTemplate tx;
     private final ZoneTier tier;
     private final PolicyEngine engine = new PolicyEngine();
+    private final ObjectProvider<RemoteParties> remote;
 
     ContractService(ContractStore store, OfferService offers, AgreementSigner signer, BudgetStore budgets,
-                    MeteringService metering, LedgerOutbox outbox, TransactionTemplate tx, VeilProperties props) {
+                    MeteringService metering, LedgerOutbox outbox, TransactionTemplate tx, VeilProperties props,
+                    ObjectProvider<RemoteParties> remote) {
+        this.remote = remote;
         this.store = store;
         this.offers = offers;
         this.signer = signer;
@@ -68,21 +72,64 @@ public class ContractService {
     public record ContractTerms(Contract contract, StoredOffer offer, long jobsUsed) {}
 
     Contract request(Caller caller, String body) {
-        ContractRequestBody b = ContractRequestBody.parse(body);
+        return request(caller.org(), tier, ContractRequestBody.parse(body), c -> {});
+    }
+
+    /**
+     * A contract requested by an organisation of a peer zone, asserted by that (authenticated) zone:
+     * {@code qualifiedOrg} is {@code org@zone}, {@code consumerTier} the tier this zone configured for the
+     * peer. Decided and recorded exactly like a local request; {@code sameTransaction} runs in the
+     * insert's transaction (the cross-zone module records the consumer's zone and key there).
+     */
+    public Contract requestForRemoteConsumer(String qualifiedOrg, ZoneTier consumerTier, String offerId, String purpose,
+                                             java.util.function.Consumer<Contract> sameTransaction) {
+        if (!RemoteParties.isRemote(qualifiedOrg)) throw new IllegalArgumentException("not a qualified remote org");
+        String body;
+        try {
+            body = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(Map.of("offerId", offerId, "purpose", purpose));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        return request(qualifiedOrg, consumerTier, ContractRequestBody.parse(body), sameTransaction);
+    }
+
+    private Contract request(String consumerOrg, ZoneTier consumerTier, ContractRequestBody b,
+                             java.util.function.Consumer<Contract> sameTransaction) {
         StoredOffer o = offers.find(b.offerId())
                 .orElseThrow(() -> ApiException.unprocessable("UNKNOWN_OFFER", "offer '" + b.offerId() + "' does not exist"));
         Instant now = now();
-        Decision d = engine.evaluateRequest(o.offer(), caller.org(), tier, b.purpose(), now);
+        Decision d = engine.evaluateRequest(o.offer(), consumerOrg, consumerTier, b.purpose(), now);
         if (!d.permitted()) throw PolicyRefusal.reasons(HttpStatus.FORBIDDEN, d);
         ContractState first = refuseIfErr(ContractStateMachine.request(Actor.CONSUMER));
         // The contract covers the offer's whole window; the engine intersects both anyway.
-        Contract c = new Contract(UUID.randomUUID().toString(), o.id(), o.providerOrg(), caller.org(), b.purpose(), first,
+        Contract c = new Contract(UUID.randomUUID().toString(), o.id(), o.providerOrg(), consumerOrg, b.purpose(), first,
                 o.offer().validFrom(), o.offer().validUntil(), now);
         tx.executeWithoutResult(s -> {
             store.insert(c);
             outbox.record("ContractRequested", subjects(c), Map.of("offerDigest", o.digest(), "purpose", c.purpose()));
+            sameTransaction.accept(c);
         });
         return c;
+    }
+
+    /** Revocation asked for by the consumer's zone on behalf of its (qualified) organisation. */
+    public ContractState revokeForRemoteConsumer(String id, String qualifiedOrg) {
+        ContractStore.Row row = load(id).orElseThrow(() -> ApiException.notFound("contract"));
+        if (!RemoteParties.isRemote(qualifiedOrg) || !qualifiedOrg.equals(row.contract().consumerOrg())) {
+            throw ApiException.notFound("contract");
+        }
+        return act(row, ContractAction.REVOKE, Actor.CONSUMER).contract().state();
+    }
+
+    /** The stored contract with its signed agreement, for the consumer's zone (null fields until agreed). */
+    public record RemoteView(Contract contract, String agreementJson, String providerKey, String providerSig,
+                             String consumerKey, String consumerSig) {}
+
+    public Optional<RemoteView> remoteView(String id) {
+        return load(id).map(r -> r.agreement() == null
+                ? new RemoteView(r.contract(), null, null, null, null, null)
+                : new RemoteView(r.contract(), r.agreement().agreementJson(), r.agreement().providerKey(),
+                        r.agreement().providerSig(), r.agreement().consumerKey(), r.agreement().consumerSig()));
     }
 
     ContractStore.Row accept(Caller caller, String id) {
@@ -95,7 +142,15 @@ public class ContractService {
             throw ApiException.unprocessable("OFFER_EXPIRED", "the offer's validity has ended; the request can only be rejected");
         }
         byte[] canonical = Digests.canonical(AgreementDocument.build(c, o.offer(), o.digest(), now));
-        ContractStore.Signed signed = signer.sign(canonical, c.providerOrg(), c.consumerOrg());
+        ContractStore.Signed signed;
+        if (RemoteParties.isRemote(c.consumerOrg())) {
+            // The consumer belongs to a peer zone: its half is signed there, with the key that zone holds for it.
+            RemoteParties parties = remote.getIfAvailable();
+            if (parties == null) throw ApiException.conflict("CROSS_ZONE_UNAVAILABLE", "cross-zone contracts are not enabled on this zone");
+            signed = signer.sign(canonical, c.providerOrg(), parties.countersign(c, canonical));
+        } else {
+            signed = signer.sign(canonical, c.providerOrg(), c.consumerOrg());
+        }
         String agreementDigest = signer.digest(signed.agreementJson());
         tx.executeWithoutResult(s -> {
             if (!store.agree(c.id(), signed, now)) throw concurrentChange();

@@ -64,6 +64,12 @@ public class FederationClient {
         return send(peer, "GET", uri, new byte[0]);
     }
 
+    /** A signed POST of {@code body} (JSON or PSI message bytes) to the peer's zone-to-zone API. */
+    public Reply post(TrustedZone peer, String path, byte[] body) throws CallFailed {
+        URI uri = peer.url().resolve(peer.url().getRawPath() + path);
+        return send(peer, "POST", uri, body);
+    }
+
     Reply send(TrustedZone peer, String method, URI uri, byte[] body) throws CallFailed {
         long ts = Instant.now().getEpochSecond();
         String nonce = ZoneRequests.newNonce();

@@ -34,7 +34,11 @@ class FederationRoleMatrixTest extends GatewayTest {
             new Endpoint("GET", "/api/v1/federation/datasets/zone-x/" + ANY_ID, ALL),
             new Endpoint("GET", "/api/v1/federation/datasets/zone-x/" + ANY_ID + "/preview", ALL),
             new Endpoint("GET", "/api/v1/federation/peers", Set.of("zone-admin", "auditor")),
-            new Endpoint("POST", "/api/v1/federation/sync", Set.of("zone-admin")));
+            new Endpoint("POST", "/api/v1/federation/sync", Set.of("zone-admin")),
+            new Endpoint("GET", "/api/v1/federation/contracts", Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/federation/contracts", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/contracts/zone-x/" + ANY_ID, Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/federation/contracts/zone-x/" + ANY_ID + "/revoke", Set.of("consumer")));
 
     static Stream<Arguments> cases() {
         return ENDPOINTS.stream().flatMap(e -> ALL.stream().map(role -> Arguments.of(e.method(), e.path(), role, e.allowed().contains(role))));
