@@ -143,10 +143,12 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
     }
 
     private List<String> javaCommand(String mainClass) {
-        // Full tiered compilation: decrypting a large input needs C2's AES-GCM intrinsics (C1 alone
-        // decrypts ~5x slower — docs/benchmarks.md); the start-up cost of C2 is a few milliseconds.
+        // Full tiered compilation, promoted early: a worker lives for one job, and decrypting its
+        // input runs at C2 speed (AES-GCM intrinsics) only once the hot loops reach tier 4; with the
+        // default thresholds most of a few-hundred-MB input is decrypted before that (docs/benchmarks.md).
         List<String> cmd = new ArrayList<>(List.of(Path.of(javaHome, "bin", "java").toString(),
                 "-Xmx" + heapMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:Tier3InvocationThreshold=100", "-XX:Tier4InvocationThreshold=1000", "-XX:Tier4CompileThreshold=1000",
                 "-Xshare:auto", "-Djava.io.tmpdir=/tmp", "-Dveil.worker.launchedAt=" + System.currentTimeMillis()));
         String cp = absoluteClasspath();
         if (isBootJar(cp)) {
