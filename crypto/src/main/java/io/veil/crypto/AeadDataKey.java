@@ -60,6 +60,16 @@ final class AeadDataKey implements DataKey {
     }
 
     @Override
+    public void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData) throws java.io.IOException {
+        decryptFile(source, target, associatedData, SEGMENT_SIZE, Runtime.getRuntime().availableProcessors());
+    }
+
+    void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData, int segmentSize, int threads)
+            throws java.io.IOException {
+        ParallelFileDecryptor.decrypt(suite, key, associatedData, segmentSize, source, target, threads);
+    }
+
+    @Override
     public byte[] seal(byte[] plaintext, byte[] associatedData) {
         byte[] out = new byte[SegmentCipher.NONCE_LENGTH + plaintext.length + SegmentCipher.TAG_LENGTH];
         byte[] nonce = new byte[SegmentCipher.NONCE_LENGTH];

@@ -17,6 +17,13 @@ public interface DataKey {
     /** Wraps {@code source}; read() throws {@link java.io.IOException} on any tampering or truncation. */
     InputStream decryptingStream(InputStream source, byte[] associatedData);
 
+    /**
+     * Decrypts a whole encrypted file (the {@link #encryptingStream} format) into {@code target}, which
+     * must not exist, using every core. Throws {@link java.io.IOException} on any tampering,
+     * truncation, reordering or wrong associated data, and then leaves no target file behind.
+     */
+    void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData) throws java.io.IOException;
+
     /** One-shot seal of a small message. */
     byte[] seal(byte[] plaintext, byte[] associatedData);
 

@@ -6,8 +6,6 @@ import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.privacy.OutputEnforcer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -98,10 +96,9 @@ final class Worker {
         DataKey key = DataKey.importFromGateway(Suite.valueOf(t.suite()), Base64.getDecoder().decode(t.dataKeyBase64()));
         Path plain = scratch.resolve(t.internalName() + ".csv");
         try {
-            try (InputStream in = key.decryptingStream(Files.newInputStream(Path.of(t.blobPath())),
-                    t.associatedData().getBytes(StandardCharsets.UTF_8));
-                 OutputStream out = Files.newOutputStream(plain)) {
-                in.transferTo(out);
+            try {
+                // Segments are authenticated independently, on every core; nothing is loaded unless all verify.
+                key.decryptFile(Path.of(t.blobPath()), plain, t.associatedData().getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 throw new Tampered();
             }
