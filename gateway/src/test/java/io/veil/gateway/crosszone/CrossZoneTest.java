@@ -42,6 +42,7 @@ class CrossZoneTest {
         zones = new CrossZones();
         publicApi = zones.publicApi();
         socialApi = zones.socialApi();
+        zones.socialBean(PeerCalls.class).tap((path, body) -> TRAFFIC.add(body.clone()));
     }
 
     @AfterAll
@@ -172,5 +173,169 @@ class CrossZoneTest {
         Response noZone = socialApi.postJson("/api/v1/federation/contracts", "demo-consumer",
                 Map.of("zone", "zone-nowhere", "offerId", offerId, "purpose", "research"));
         assertThat(noZone.status()).isEqualTo(404);
+    }
+
+    // ---- PSI jobs ----
+
+    /** Person ids P0..P{n}: the public zone holds 0..99 with income 10*i, the social zone the keys of {@code ids}. */
+    record Psi(String publicDataset, String socialDataset, String contractId, String tag) {}
+
+    static final java.util.Set<String> RAW_KEYS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static String pid(String tag, int i) {
+        return "PID" + tag + "X" + i;
+    }
+
+    /** A public dataset of 100 people, a social dataset of {@code socialIds}, a local contract on the latter and an agreed cross-zone contract. */
+    static Psi psiSetup(java.util.stream.IntStream socialIds, Consumer<ObjectNode> offerChange) {
+        String tag = UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+        List<String> pub = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            pub.add(pid(tag, i) + ",d" + (i % 3) + "," + (10L * i));
+            RAW_KEYS.add(pid(tag, i));
+        }
+        List<String> soc = socialIds.mapToObj(i -> pid(tag, i) + ",s,1").toList();
+        soc.forEach(r -> RAW_KEYS.add(r.substring(0, r.indexOf(','))));
+        String publicDataset = dataset(publicApi, "person_id,district,income", ROLES, pub);
+        String socialDataset = dataset(socialApi, "person_id,district,income", ROLES, soc);
+        String localOffer = offer(socialApi, socialDataset, o -> {});
+        Response lreq = socialApi.postJson("/api/v1/contracts", "demo-consumer", Map.of("offerId", localOffer, "purpose", "research"));
+        assertThat(lreq.status()).as(lreq.text()).isEqualTo(201);
+        Response lacc = socialApi.postJson("/api/v1/contracts/" + lreq.json().get("id").asText() + "/accept", "demo-provider", "");
+        assertThat(lacc.status()).as(lacc.text()).isEqualTo(200);
+        String contractId = agreedRemote(offer(publicApi, publicDataset, o -> {
+            o.remove("privacy");
+            offerChange.accept(o);
+        }));
+        return new Psi(publicDataset, socialDataset, contractId, tag);
+    }
+
+    static Map<String, Object> psiBody(Psi p, String type, String remoteDataset) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("type", type);
+        b.put("localDatasetId", p.socialDataset());
+        b.put("localJoinKey", "person_id");
+        b.put("remoteZone", CrossZones.PUBLIC);
+        b.put("remoteDatasetId", remoteDataset);
+        b.put("remoteJoinKey", "person_id");
+        if (type.equals("PSI_SUM")) b.put("remoteMetric", "income");
+        b.put("contractId", p.contractId());
+        return b;
+    }
+
+    static Response submit(Map<String, Object> body) {
+        return socialApi.postJson("/api/v1/federation/psi-jobs", "demo-consumer", body);
+    }
+
+    static final List<byte[]> TRAFFIC = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+
+    @Test
+    void psiCountReleasesTheIntersectionSizeAndBothLedgersRecordTheJob() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(60, 160), o -> {});  // overlap 60..99 = 40
+        Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
+        assertThat(r.json().get("result").get("intersectionSize").asLong()).isEqualTo(40);
+        assertThat(r.json().get("result").get("suppressed").asBoolean()).isFalse();
+        String id = r.json().get("id").asText();
+        String remoteJob = r.json().get("remoteJobId").asText();
+        Response again = socialApi.get("/api/v1/federation/psi-jobs/" + id, "demo-consumer");
+        assertThat(again.json().get("result").get("intersectionSize").asLong()).isEqualTo(40);
+        assertThat(socialApi.get("/api/v1/federation/psi-jobs/" + id, "demo-consumer-b").status()).isEqualTo(404);
+
+        assertThat(outboxTypes(zones.socialZone, id)).containsSubsequence("JobSubmitted", "JobRunning", "JobExecuted", "ResultReleased");
+        assertThat(outboxTypes(zones.publicZone, remoteJob)).containsSubsequence("JobSubmitted", "BudgetReserved", "JobRunning",
+                "JobExecuted", "BudgetCharged", "ResultReleased").contains("UsageRecorded");
+        String digest = r.json().get("resultDigest").asText();
+        assertThat(onLedger(zones.publicZone, "job", remoteJob)).anySatisfy(e ->
+                assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        assertThat(onLedger(zones.socialZone, "job", id)).anySatisfy(e ->
+                assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        assertNoRawKeyCrossed();
+    }
+
+    @Test
+    void psiSumReleasesTheSumOfThePublicMetricOverTheIntersection() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(50, 120), o -> {});  // overlap 50..99
+        Response r = submit(psiBody(p, "PSI_SUM", p.publicDataset()));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
+        long expected = 0;
+        for (int i = 50; i < 100; i++) expected += 10L * i;
+        assertThat(r.json().get("result").get("sum").asLong()).isEqualTo(expected);
+        assertNoRawKeyCrossed();
+    }
+
+    @Test
+    void tooSmallIntersectionIsSuppressed() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(97, 110), o -> {});  // overlap 97..99 = 3 < minEntities 5
+        Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
+        assertThat(r.json().get("result").get("suppressed").asBoolean()).isTrue();
+        assertThat(r.json().get("result").get("intersectionSize").isNull()).isTrue();
+        Response sum = submit(psiBody(p, "PSI_SUM", p.publicDataset()));
+        assertThat(sum.json().get("result").get("suppressed").asBoolean()).as(sum.text()).isTrue();
+        assertThat(sum.json().get("result").get("sum").isNull()).isTrue();
+    }
+
+    @Test
+    void psiJobsWithoutContractOnAnotherDatasetOrUnderARevokedContractAreRefused() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(60, 100), o -> o.set("jobTypes", ApiClient.JSON.valueToTree(List.of("PSI_COUNT"))));
+        Map<String, Object> noContract = psiBody(p, "PSI_COUNT", p.publicDataset());
+        noContract.put("contractId", UUID.randomUUID().toString());
+        Response none = submit(noContract);
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.code()).isEqualTo("NOT_FOUND");
+
+        String other = dataset(publicApi, "person_id,district,income", ROLES, List.of("Q1,a,1", "Q2,a,2"));
+        Response wrong = submit(psiBody(p, "PSI_COUNT", other));
+        assertThat(wrong.status()).as(wrong.text()).isEqualTo(201);
+        assertThat(wrong.json().get("status").asText()).isEqualTo("REJECTED");
+        assertThat(wrong.json().get("reasons").findValuesAsText("code")).containsExactly("DATASET_NOT_IN_CONTRACT");
+
+        Response notAllowed = submit(psiBody(p, "PSI_SUM", p.publicDataset()));
+        assertThat(notAllowed.json().get("status").asText()).as(notAllowed.text()).isEqualTo("REJECTED");
+        assertThat(notAllowed.json().get("reasons").findValuesAsText("code")).containsExactly("JOB_TYPE_NOT_ALLOWED");
+
+        Response revoke = publicApi.postJson("/api/v1/contracts/" + p.contractId() + "/revoke", "demo-provider", "");
+        assertThat(revoke.status()).as(revoke.text()).isEqualTo(200);
+        Response revoked = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(revoked.status()).as(revoked.text()).isEqualTo(409);
+        assertThat(revoked.code()).isEqualTo("CONTRACT_NOT_AGREED");
+        // The provider zone decides for itself, whatever the consumer zone believes.
+        PeerCalls calls = zones.socialBean(PeerCalls.class);
+        Map<String, Object> open = new LinkedHashMap<>();
+        open.put("jobType", "PSI_COUNT");
+        open.put("contractId", p.contractId());
+        open.put("consumerOrg", "demo-consumer-org");
+        open.put("datasetId", p.publicDataset());
+        open.put("joinKey", "person_id");
+        open.put("initiatorJobId", UUID.randomUUID().toString());
+        open.put("sessionId", java.util.Base64.getEncoder().encodeToString(new byte[16]));
+        open.put("suite", "INTL");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> calls.postJson(calls.peer(CrossZones.PUBLIC), "/federation/v1/psi/sessions", open))
+                .isInstanceOfSatisfying(io.veil.gateway.api.ApiException.class, e -> assertThat(e.code()).isEqualTo("CONTRACT_NOT_AGREED"));
+    }
+
+    @Test
+    void localDatasetWithoutALocalContractIsRefused() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(60, 100), o -> {});
+        String unshared = dataset(socialApi, "person_id,district,income", ROLES, List.of("Z1,a,1"));
+        Map<String, Object> b = psiBody(p, "PSI_COUNT", p.publicDataset());
+        b.put("localDatasetId", unshared);
+        Response r = submit(b);
+        assertThat(r.status()).as(r.text()).isEqualTo(403);
+        assertThat(r.code()).isEqualTo("LOCAL_DATASET_NOT_COVERED");
+    }
+
+    /** No message between the zones carries a raw join key (the capture sees every request and response body). */
+    static void assertNoRawKeyCrossed() {
+        assertThat(TRAFFIC).isNotEmpty();
+        for (byte[] body : TRAFFIC) {
+            String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1);
+            for (String k : RAW_KEYS) assertThat(text).doesNotContain(k);
+        }
     }
 }

@@ -38,7 +38,10 @@ class FederationRoleMatrixTest extends GatewayTest {
             new Endpoint("GET", "/api/v1/federation/contracts", Set.of("consumer")),
             new Endpoint("POST", "/api/v1/federation/contracts", Set.of("consumer")),
             new Endpoint("GET", "/api/v1/federation/contracts/zone-x/" + ANY_ID, Set.of("consumer")),
-            new Endpoint("POST", "/api/v1/federation/contracts/zone-x/" + ANY_ID + "/revoke", Set.of("consumer")));
+            new Endpoint("POST", "/api/v1/federation/contracts/zone-x/" + ANY_ID + "/revoke", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/psi-jobs", Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/federation/psi-jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/psi-jobs/" + ANY_ID, Set.of("consumer")));
 
     static Stream<Arguments> cases() {
         return ENDPOINTS.stream().flatMap(e -> ALL.stream().map(role -> Arguments.of(e.method(), e.path(), role, e.allowed().contains(role))));

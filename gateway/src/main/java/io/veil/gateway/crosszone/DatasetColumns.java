@@ -1,0 +1,162 @@
+package io.veil.gateway.crosszone;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.crypto.DataKey;
+import io.veil.crypto.ZoneKeyStore;
+import io.veil.crypto.psi.PsiEntry;
+import io.veil.gateway.api.ApiException;
+import io.veil.gateway.datasets.BlobStore;
+import io.veil.gateway.datasets.Dataset;
+import io.veil.gateway.datasets.DatasetStore;
+import io.veil.gateway.datasets.DatasetVersion;
+import io.veil.policy.Offer;
+import org.springframework.stereotype.Component;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a join-key column (and for PSI-SUM a BIGINT metric) of this zone's own dataset for the PSI
+ * protocol. The sandbox worker runs one SQL statement and returns only enforced outputs, so it
+ * cannot take part in an interactive protocol; the blob is therefore decrypted here, streamed
+ * through the data key in memory and parsed on the fly — plaintext never touches disk, and the
+ * keys only exist in this process until they are hashed to the curve and blinded. NULL keys are
+ * dropped. Errors name columns and lines, never values.
+ */
+@Component
+class DatasetColumns {
+    private final DatasetStore datasets;
+    private final BlobStore blobs;
+    private final ZoneKeyStore keys;
+
+    DatasetColumns(DatasetStore datasets, BlobStore blobs, ZoneKeyStore keys) {
+        this.datasets = datasets;
+        this.blobs = blobs;
+        this.keys = keys;
+    }
+
+    /** What was read: distinct keys (COUNT) or per-key sums (SUM), and how many rows were scanned. */
+    record Read(List<byte[]> keys, List<PsiEntry> entries, long rowsScanned) {}
+
+    Read keys(String datasetId, String joinKey) {
+        List<byte[]> out = new ArrayList<>();
+        long rows = scan(datasetId, joinKey, null, (k, v) -> out.add(k.getBytes(StandardCharsets.UTF_8)));
+        return new Read(out, null, rows);
+    }
+
+    /** Per-key sums of {@code metric}; each row's value is first clamped to {@code bounds} when given (DP). */
+    Read entries(String datasetId, String joinKey, String metric, Offer.Bounds bounds) {
+        Map<String, Long> sums = new LinkedHashMap<>();
+        long rows = scan(datasetId, joinKey, metric, (k, v) -> {
+            if (v == null) return; // NULL metric: contributes nothing
+            long x = v;
+            if (bounds != null) x = (long) Math.max(Math.ceil(bounds.lo()), Math.min(Math.floor(bounds.hi()), x));
+            sums.merge(k, x, Math::addExact);
+        });
+        List<PsiEntry> out = new ArrayList<>(sums.size());
+        sums.forEach((k, v) -> out.add(new PsiEntry(k.getBytes(StandardCharsets.UTF_8), v)));
+        return new Read(null, out, rows);
+    }
+
+    /** The stored type of a column, or null if the dataset has no such column. */
+    String type(String datasetId, String column) {
+        Dataset d = datasets.find(datasetId).orElseThrow(() -> ApiException.notFound("dataset"));
+        DatasetVersion v = datasets.version(d.id(), d.currentVersion()).orElseThrow();
+        for (JsonNode c : schema(v)) if (c.path("name").asText().equals(column)) return c.path("type").asText();
+        return null;
+    }
+
+    private interface RowSink {
+        void accept(String key, Long value);
+    }
+
+    private long scan(String datasetId, String keyColumn, String metricColumn, RowSink sink) {
+        Dataset d = datasets.find(datasetId).orElseThrow(() -> ApiException.notFound("dataset"));
+        DatasetVersion v = datasets.version(d.id(), d.currentVersion()).orElseThrow();
+        List<String> names = new ArrayList<>();
+        for (JsonNode c : schema(v)) names.add(c.path("name").asText());
+        int ki = names.indexOf(keyColumn);
+        int mi = metricColumn == null ? -1 : names.indexOf(metricColumn);
+        if (ki < 0 || metricColumn != null && mi < 0) throw ApiException.unprocessable("UNKNOWN_COLUMN", "no such column in the dataset");
+        DataKey key = keys.unwrap(new ZoneKeyStore.WrappedKey(v.zoneKeyVersion(), Base64.getDecoder().decode(v.wrappedKey())));
+        byte[] aad = (d.id() + ":" + v.version()).getBytes(StandardCharsets.UTF_8);
+        long rows = 0;
+        try (InputStream in = key.decryptingStream(blobs.open(v.blobName()), aad);
+             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+            List<String> fields = new ArrayList<>();
+            if (!record(r, fields)) return 0; // header
+            while (record(r, fields)) {
+                rows++;
+                if (fields.size() != names.size()) throw new IllegalStateException("stored row " + rows + " has the wrong arity");
+                String k = fields.get(ki);
+                if (k == null) continue;
+                Long m = null;
+                if (mi >= 0 && fields.get(mi) != null) {
+                    try {
+                        m = Long.parseLong(fields.get(mi));
+                    } catch (NumberFormatException e) {
+                        throw ApiException.unprocessable("PSI_METRIC_NOT_INTEGER", "the metric column is not BIGINT");
+                    }
+                }
+                sink.accept(k, m);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("dataset blob unreadable or tampered");
+        }
+        return rows;
+    }
+
+    /** One record of the stored form (RFC 4180, LF, quotes only where needed, empty field = NULL). */
+    static boolean record(BufferedReader r, List<String> out) throws IOException {
+        out.clear();
+        int c = r.read();
+        if (c < 0) return false;
+        StringBuilder f = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        while (true) {
+            if (quoted) {
+                if (c < 0) throw new IOException("unterminated quote");
+                if (c == '"') {
+                    r.mark(1);
+                    int n = r.read();
+                    if (n == '"') {
+                        f.append('"');
+                    } else {
+                        quoted = false;
+                        if (n >= 0) r.reset();
+                    }
+                } else {
+                    f.append((char) c);
+                }
+            } else if (c == '"' && f.isEmpty()) {
+                quoted = true;
+                wasQuoted = true;
+            } else if (c == ',' || c == '\n' || c < 0) {
+                out.add(f.isEmpty() && !wasQuoted ? null : f.toString());
+                f.setLength(0);
+                wasQuoted = false;
+                if (c != ',') return true;
+            } else if (c != '\r') {
+                f.append((char) c);
+            }
+            c = r.read();
+        }
+    }
+
+    private static JsonNode schema(DatasetVersion v) {
+        try {
+            return PeerCalls.JSON.readTree(v.schemaJson());
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt stored schema");
+        }
+    }
+}
