@@ -268,6 +268,38 @@ class CrossZoneTest {
     }
 
     @Test
+    void underDifferentialPrivacyTheCountIsNoisedAndEpsilonIsCharged() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(60, 160), o -> o.set("privacy", ApiClient.JSON.valueToTree(Map.of(
+                "epsilonPerQuery", 0.5, "epsilonBudget", 1.0, "contributionBounds", Map.of("income", List.of(0, 1000))))));
+        io.veil.policy.BudgetStore budgets = zones.publicBean(io.veil.policy.BudgetStore.class);
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contract(p.contractId())).committed()).isZero();
+        Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
+        JsonNode result = r.json().get("result");
+        assertThat(result.get("differentialPrivacy").asBoolean()).isTrue();
+        assertThat(result.get("microEpsilon").asLong()).isEqualTo(500_000);
+        assertThat(result.get("intersectionSize").isIntegralNumber()).isTrue();
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contract(p.contractId())).committed()).isEqualTo(500_000);
+        // Budget 1.0 at 0.5 per run: a second run is allowed, a third refused before any data is touched.
+        assertThat(submit(psiBody(p, "PSI_SUM", p.publicDataset())).json().get("status").asText()).isEqualTo("RELEASED");
+        Response third = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(third.json().get("status").asText()).as(third.text()).isEqualTo("REJECTED");
+        assertThat(third.json().get("reasons").findValuesAsText("code")).containsExactly("BUDGET_EXHAUSTED");
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contract(p.contractId())).committed()).isEqualTo(1_000_000);
+    }
+
+    @Test
+    void initiatorSetBelowMinEntitiesIsRefusedAndTheQuotaRefunded() {
+        Psi p = psiSetup(java.util.stream.IntStream.range(90, 93), o -> {});  // 3 keys < minEntities 5
+        Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("REJECTED");
+        assertThat(r.json().get("reasons").findValuesAsText("code")).containsExactly("PSI_SET_TOO_SMALL");
+        assertThat(r.json().has("result")).isFalse();
+        io.veil.policy.BudgetStore budgets = zones.publicBean(io.veil.policy.BudgetStore.class);
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contractJobs(p.contractId())).committed()).isZero();
+    }
+
+    @Test
     void tooSmallIntersectionIsSuppressed() {
         Psi p = psiSetup(java.util.stream.IntStream.range(97, 110), o -> {});  // overlap 97..99 = 3 < minEntities 5
         Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
