@@ -162,7 +162,8 @@ public class DatasetService {
             raw.reset();
             UploadFormat format = UploadFormat.detect(fileName, contentType, head);
             IngestLimits limits = IngestLimits.defaults().withMaxBytes(props.upload().maxBytes());
-            try (OutputStream enc = dataKey.encryptingStream(pending.out(), aad)) {
+            // Parsing on this thread, encryption on another: two cores per upload (docs/benchmarks.md).
+            try (OutputStream enc = new PipelinedOutputStream(dataKey.encryptingStream(pending.out(), aad))) {
                 result = format == UploadFormat.PARQUET
                         ? ParquetIngest.ingest(raw, roles, limits, enc)
                         : CsvIngest.ingest(raw, roles, limits, enc);
