@@ -300,6 +300,27 @@ class CrossZoneTest {
     }
 
     @Test
+    void aPsiJobInterruptedByARestartIsFailedAndItsQuotaRefunded() {
+        String ds = dataset(publicApi, "person_id,district,income", ROLES, List.of("P1,a,1"));
+        String contractId = agreedRemote(offer(publicApi, ds, o -> o.remove("privacy")));
+        io.veil.policy.BudgetStore budgets = zones.publicBean(io.veil.policy.BudgetStore.class);
+        String jobId = UUID.randomUUID().toString();
+        java.time.Instant now = java.time.Instant.now();
+        zones.publicBean(PsiJobStore.class).insert(new PsiJobStore.PsiJob(jobId, "RESPONDER", CrossZones.SOCIAL, null, REMOTE_ORG,
+                contractId, "PSI_COUNT", "{}", io.veil.gateway.jobs.JobStatus.RUNNING, List.of(), null, null, now, now));
+        assertThat(budgets.reserve(List.of(io.veil.policy.BudgetKey.contractJobs(contractId)), 1, jobId).isOk()).isTrue();
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contractJobs(contractId)).reserved()).isEqualTo(1);
+
+        zones.publicBean(PsiRecovery.class).recover(); // what the node runs at start
+
+        PsiJobStore.PsiJob j = zones.publicBean(PsiJobStore.class).find(jobId).orElseThrow();
+        assertThat(j.status()).isEqualTo(io.veil.gateway.jobs.JobStatus.FAILED);
+        assertThat(j.reasons()).extracting(io.veil.gateway.jobs.Job.Reason::code).containsExactly("NODE_RESTARTED");
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contractJobs(contractId)).reserved()).isZero();
+        assertThat(outboxTypes(zones.publicZone, jobId)).contains("JobFailed", "BudgetRefunded");
+    }
+
+    @Test
     void tooSmallIntersectionIsSuppressed() {
         Psi p = psiSetup(java.util.stream.IntStream.range(97, 110), o -> {});  // overlap 97..99 = 3 < minEntities 5
         Response r = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
