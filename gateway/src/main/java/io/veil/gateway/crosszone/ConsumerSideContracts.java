@@ -85,6 +85,15 @@ public class ConsumerSideContracts {
         return h;
     }
 
+    /** A peer zone's offers, as it publishes them to its peers. */
+    JsonNode remoteOffers(String zone, String datasetId, int offset, int limit) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        if (datasetId != null) q.put("datasetId", datasetId);
+        q.put("offset", offset);
+        q.put("limit", limit);
+        return calls.postJson(calls.peer(zone), "/federation/v1/offers", q);
+    }
+
     /** The caller's contracts held in peer zones, each refreshed from its provider zone when still open. */
     List<RemoteContractStore.Held> list(Caller caller, int offset, int limit) {
         return store.heldBy(caller.org(), offset, limit).stream().map(this::refreshQuietly).toList();

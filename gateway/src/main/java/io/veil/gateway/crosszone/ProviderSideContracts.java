@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -77,6 +78,30 @@ class ProviderSideContracts implements RemoteParties {
         out.put("datasetIds", o.offer().datasetIds());
         out.put("validFrom", c.validFrom().toString());
         out.put("validUntil", c.validUntil().toString());
+        return out;
+    }
+
+    /** {@code POST /federation/v1/offers}: this zone's offers (usage terms — metadata, never data), optionally for one dataset. */
+    Map<String, Object> offers(JsonNode body) {
+        String datasetId = body.hasNonNull("datasetId") ? text(body, "datasetId") : null;
+        int offset = body.path("offset").asInt(0);
+        int limit = body.path("limit").asInt(20);
+        if (offset < 0 || limit < 1 || limit > 100) throw ApiException.badRequest("INVALID_PAGE", "offset >= 0 and 1 <= limit <= 100");
+        List<Map<String, Object>> items = new java.util.ArrayList<>();
+        for (OfferService.StoredOffer o : offers.list(datasetId, offset, limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", o.id());
+            m.put("providerOrg", o.providerOrg());
+            m.put("digest", o.digest());
+            m.put("createdAt", o.createdAt().toString());
+            m.put("offer", o.offer().toJson());
+            items.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("items", items);
+        out.put("total", offers.count(datasetId));
+        out.put("offset", offset);
+        out.put("limit", limit);
         return out;
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
  * signed bytes and what is acted on.
  */
 @RestController
-@RequestMapping("/federation/v1/contracts")
+@RequestMapping("/federation/v1")
 @Tag(name = "federation", description = "Zone-to-zone API: requests signed by a peer zone's key")
 class ZoneContractApi {
     private final ProviderSideContracts provider;
@@ -33,31 +33,38 @@ class ZoneContractApi {
     }
 
     @Operation(summary = "A peer zone requests a contract on one of this zone's offers for one of its organisations")
-    @PostMapping
+    @PostMapping("/contracts")
     @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
     ResponseEntity<Map<String, Object>> request(@RequestBody(required = false) byte[] body) {
         return ResponseEntity.status(201).body(provider.request(PeerCalls.caller(), parse(body)));
     }
 
     @Operation(summary = "State (and signed agreement) of a contract the calling zone requested here")
-    @PostMapping("/{id}/status")
+    @PostMapping("/contracts/{id}/status")
     @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
     Map<String, Object> status(@PathVariable String id) {
         return provider.status(PeerCalls.caller(), checkId(id));
     }
 
     @Operation(summary = "The calling zone revokes, for its organisation, a contract it requested here")
-    @PostMapping("/{id}/revoke")
+    @PostMapping("/contracts/{id}/revoke")
     @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
     Map<String, Object> revoke(@PathVariable String id) {
         return provider.revoke(PeerCalls.caller(), checkId(id));
     }
 
     @Operation(summary = "The provider zone asks this zone to countersign an agreement for its consumer organisation")
-    @PostMapping("/{id}/countersign")
+    @PostMapping("/contracts/{id}/countersign")
     @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
     Map<String, Object> countersign(@PathVariable String id, @RequestBody(required = false) byte[] body) {
         return consumer.countersign(PeerCalls.caller(), checkId(id), parse(body));
+    }
+
+    @Operation(summary = "This zone's offers, optionally for one dataset: {\"datasetId\"?, \"offset\"?, \"limit\"?}")
+    @PostMapping("/offers")
+    @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
+    Map<String, Object> offers(@RequestBody(required = false) byte[] body) {
+        return provider.offers(body == null || body.length == 0 ? PeerCalls.JSON.createObjectNode() : parse(body));
     }
 
     static String checkId(String id) {

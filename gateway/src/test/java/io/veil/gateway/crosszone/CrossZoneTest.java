@@ -106,6 +106,11 @@ class CrossZoneTest {
         String ds = dataset(publicApi, "person_id,district,income", "{\"person_id\":\"ENTITY_ID\",\"district\":\"DIMENSION\",\"income\":\"METRIC\"}",
                 List.of("P1,a,1", "P2,b,2", "P3,a,3", "P4,b,4", "P5,a,5"));
         String offerId = offer(publicApi, ds, o -> {});
+        // The consumer finds the offer through its own zone.
+        Response offers = socialApi.get("/api/v1/federation/offers?zone=zone-public&datasetId=" + ds, "demo-consumer");
+        assertThat(offers.status()).as(offers.text()).isEqualTo(200);
+        assertThat(offers.json().get("items").findValuesAsText("id")).containsExactly(offerId);
+        assertThat(offers.json().get("items").get(0).get("offer").get("jobTypes").toString()).contains("PSI_COUNT");
         Response req = requestRemote(offerId);
         assertThat(req.status()).as(req.text()).isEqualTo(201);
         String id = req.json().get("id").asText();
@@ -145,6 +150,26 @@ class CrossZoneTest {
         assertThat(social.get(1).event().attributes()).containsEntry("agreementDigest", digest);
         assertThat(onLedger(zones.publicZone, "contract", id)).extracting(e -> e.event().type().wireName())
                 .contains("ContractRequested", "ContractAgreed");
+    }
+
+    @Test
+    void consumerZoneCountersignsOnlyTheAgreementItRequested() {
+        String ds = dataset(publicApi, "person_id,district,income", ROLES, List.of("P1,a,1"));
+        Response req = requestRemote(offer(publicApi, ds, o -> {}));
+        String id = req.json().get("id").asText();
+        PeerCalls fromPublic = zones.publicBean(PeerCalls.class);
+        // The public zone (a trusted peer) asks for a signature on a document for another purpose.
+        String forged = new String(io.veil.crypto.CanonicalJson.canonicalize("{\"contractId\":\"" + id + "\",\"purpose\":\"marketing\"}"),
+                java.nio.charset.StandardCharsets.UTF_8);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fromPublic.postJson(fromPublic.peer(CrossZones.SOCIAL),
+                        "/federation/v1/contracts/" + id + "/countersign", Map.of("agreement", forged)))
+                .isInstanceOfSatisfying(io.veil.gateway.api.ApiException.class, e -> assertThat(e.code()).isEqualTo("AGREEMENT_MISMATCH"));
+        // ... or for a contract the social zone never requested from it.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fromPublic.postJson(fromPublic.peer(CrossZones.SOCIAL),
+                        "/federation/v1/contracts/" + UUID.randomUUID() + "/countersign", Map.of("agreement", forged)))
+                .isInstanceOfSatisfying(io.veil.gateway.api.ApiException.class, e -> assertThat(e.code()).isEqualTo("NOT_FOUND"));
+        // The genuine accept still works afterwards.
+        assertThat(publicApi.postJson("/api/v1/contracts/" + id + "/accept", "demo-provider", "").status()).isEqualTo(200);
     }
 
     @Test
