@@ -64,7 +64,7 @@ start_proc() { # name, then command; environment comes from the caller
   if running "$name"; then log "$name already running (pid $(cat "$PIDS/$name.pid"))"; return; fi
   mkdir -p "$LOGS" "$PIDS"
   # Where this run's log starts, so readiness checks ignore lines from earlier runs.
-  wc -c <"$LOGS/$name.log" 2>/dev/null >"$PIDS/$name.logoffset" || echo 0 >"$PIDS/$name.logoffset"
+  if [ -f "$LOGS/$name.log" ]; then wc -c <"$LOGS/$name.log" >"$PIDS/$name.logoffset"; else echo 0 >"$PIDS/$name.logoffset"; fi
   nohup "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
   echo $! >"$PIDS/$name.pid"
   log "$name started (pid $!, log $LOGS/$name.log)"
