@@ -219,8 +219,11 @@ class CrossZoneTest {
             pub.add(pid(tag, i) + ",d" + (i % 3) + "," + (10L * i));
             RAW_KEYS.add(pid(tag, i));
         }
-        List<String> soc = socialIds.mapToObj(i -> pid(tag, i) + ",s,1").toList();
-        soc.forEach(r -> RAW_KEYS.add(r.substring(0, r.indexOf(','))));
+        pub.add(",d0,7");                  // a NULL join key is dropped
+        pub.add(pid(tag, 99) + ",d1,1");   // a second row of person 99: counted once, summed per person
+        List<String> soc = new java.util.ArrayList<>(socialIds.mapToObj(i -> pid(tag, i) + ",s,1").toList());
+        soc.add(",s,1");
+        soc.stream().filter(r -> !r.startsWith(",")).forEach(r -> RAW_KEYS.add(r.substring(0, r.indexOf(','))));
         String publicDataset = dataset(publicApi, "person_id,district,income", ROLES, pub);
         String socialDataset = dataset(socialApi, "person_id,district,income", ROLES, soc);
         String localOffer = offer(socialApi, socialDataset, o -> {});
@@ -277,6 +280,8 @@ class CrossZoneTest {
                 assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
         assertThat(onLedger(zones.socialZone, "job", id)).anySatisfy(e ->
                 assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        // The capture sees this job's traffic (its session request names the dataset) — and no raw key in any of it.
+        assertThat(TRAFFIC).anySatisfy(b -> assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8)).contains(p.publicDataset()));
         assertNoRawKeyCrossed();
     }
 
@@ -288,6 +293,7 @@ class CrossZoneTest {
         assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
         long expected = 0;
         for (int i = 50; i < 100; i++) expected += 10L * i;
+        expected += 1; // person 99's second row
         assertThat(r.json().get("result").get("sum").asLong()).isEqualTo(expected);
         assertNoRawKeyCrossed();
     }
