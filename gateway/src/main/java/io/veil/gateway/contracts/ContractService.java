@@ -159,6 +159,7 @@ public class ContractService {
             metering.recordAgreementFee(agreed, o.offer(), now);
             outbox.record("ContractAgreed", subjects(c), Map.of("agreementDigest", agreementDigest, "offerDigest", o.digest()));
         });
+        notifyRemote(c);
         return store.find(id).orElseThrow();
     }
 
@@ -177,7 +178,15 @@ public class ContractService {
         Contract c = row.contract();
         ContractState next = refuseIfErr(ContractStateMachine.transition(c.state(), action, actor));
         transition(c, next, Map.of());
+        notifyRemote(c);
         return store.find(c.id()).orElseThrow();
+    }
+
+    /** A cross-zone contract changed (committed): let the consumer's zone record it now. */
+    private void notifyRemote(Contract c) {
+        if (!RemoteParties.isRemote(c.consumerOrg())) return;
+        RemoteParties parties = remote.getIfAvailable();
+        if (parties != null) parties.changed(c);
     }
 
     private void transition(Contract c, ContractState next, Map<String, Object> attributes) {

@@ -26,6 +26,13 @@ public interface RemoteParties {
      */
     Countersignature countersign(Contract contract, byte[] canonicalAgreement);
 
+    /**
+     * Tells the consumer's zone, after the change committed, that the contract changed so it records
+     * the new state on its own ledger now rather than when next asked. Best effort: never throws;
+     * the consumer zone re-reads the state itself (a signed status query) and also does so on every read.
+     */
+    default void changed(Contract contract) {}
+
     /** The public key (base64 SPKI) the consumer's zone registered for the org of this contract. */
     Optional<String> registeredKey(String contractId);
 }

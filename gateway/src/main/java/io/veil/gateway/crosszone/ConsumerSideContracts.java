@@ -215,6 +215,11 @@ public class ConsumerSideContracts {
         return out;
     }
 
+    /** {@code POST /federation/v1/contracts/{id}/changed}: the provider zone says the contract changed; re-read it. */
+    void changed(TrustedZone peer, String id) {
+        store.held(peer.zoneId(), id).ifPresent(this::refreshQuietly);
+    }
+
     /** The contract as a PSI job needs it: refreshed, owned by the caller. */
     Optional<RemoteContractStore.Held> forJob(Caller caller, String zone, String id) {
         return store.held(zone, id).filter(h -> h.consumerOrg().equals(caller.org())).map(this::refresh);

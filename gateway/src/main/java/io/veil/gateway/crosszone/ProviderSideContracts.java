@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  */
 @Component
 class ProviderSideContracts implements RemoteParties {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProviderSideContracts.class);
     static final Pattern ORG = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private final ContractService contracts;
     private final OfferService offers;
@@ -157,6 +158,17 @@ class ProviderSideContracts implements RemoteParties {
                     "the consumer zone's signature does not verify under the key it registered for the organisation");
         }
         return new Countersignature(key, sig);
+    }
+
+    @Override
+    public void changed(Contract contract) {
+        try {
+            store.remoteConsumer(contract.id()).flatMap(rc -> directory.trusted(rc.zone())).ifPresent(peer ->
+                    calls.post(peer, "/federation/v1/contracts/" + contract.id() + "/changed", new byte[0]));
+        } catch (RuntimeException e) {
+            // Best effort: the consumer zone also re-reads the state on every read and before every job.
+            log.info("consumer zone not told of a contract change: {}", e instanceof ApiException a ? a.code() : e.getClass().getName());
+        }
     }
 
     @Override

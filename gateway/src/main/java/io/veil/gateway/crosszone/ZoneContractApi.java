@@ -60,6 +60,14 @@ class ZoneContractApi {
         return consumer.countersign(PeerCalls.caller(), checkId(id), parse(body));
     }
 
+    @Operation(summary = "The provider zone says a contract this zone requested changed; this zone re-reads its state")
+    @PostMapping("/contracts/{id}/changed")
+    @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")
+    ResponseEntity<Void> changed(@PathVariable String id) {
+        consumer.changed(PeerCalls.caller(), checkId(id));
+        return ResponseEntity.noContent().build();
+    }
+
     @Operation(summary = "This zone's offers, optionally for one dataset: {\"datasetId\"?, \"offset\"?, \"limit\"?}")
     @PostMapping("/offers")
     @PreAuthorize("hasRole('" + ZoneAuthentication.ROLE + "')")

@@ -132,6 +132,8 @@ class CrossZoneTest {
         Response verify = publicApi.get("/api/v1/contracts/" + id + "/verify", "demo-provider");
         assertThat(verify.json().get("valid").asBoolean()).as(verify.text()).isTrue();
         assertThat(verify.json().get("consumerSignature").get("keyIsOrgKey").asBoolean()).isTrue();
+        // The provider zone told the consumer zone, which recorded the agreement before anyone asked it.
+        assertThat(outboxTypes(zones.socialZone, id)).containsExactly("ContractRequested", "ContractAgreed");
 
         Response mine = socialApi.get("/api/v1/federation/contracts/zone-public/" + id, "demo-consumer");
         assertThat(mine.status()).as(mine.text()).isEqualTo(200);
@@ -385,6 +387,7 @@ class CrossZoneTest {
 
         Response revoke = publicApi.postJson("/api/v1/contracts/" + p.contractId() + "/revoke", "demo-provider", "");
         assertThat(revoke.status()).as(revoke.text()).isEqualTo(200);
+        assertThat(outboxTypes(zones.socialZone, p.contractId())).endsWith("ContractRevoked");
         Response revoked = submit(psiBody(p, "PSI_COUNT", p.publicDataset()));
         assertThat(revoked.status()).as(revoked.text()).isEqualTo(409);
         assertThat(revoked.code()).isEqualTo("CONTRACT_NOT_AGREED");
