@@ -52,17 +52,21 @@ class DatasetColumns {
         return new Read(out, null, rows);
     }
 
-    /** Per-key sums of {@code metric}; each row's value is first clamped to {@code bounds} when given (DP). */
+    /**
+     * Per-key sums of {@code metric}. With {@code bounds} (DP) each key's total — one entity's whole
+     * contribution, however many rows it has — is clamped to [lo, hi], which is what the noise scale assumes.
+     */
     Read entries(String datasetId, String joinKey, String metric, Offer.Bounds bounds) {
         Map<String, Long> sums = new LinkedHashMap<>();
         long rows = scan(datasetId, joinKey, metric, (k, v) -> {
             if (v == null) return; // NULL metric: contributes nothing
-            long x = v;
-            if (bounds != null) x = (long) Math.max(Math.ceil(bounds.lo()), Math.min(Math.floor(bounds.hi()), x));
-            sums.merge(k, x, Math::addExact);
+            sums.merge(k, v, Math::addExact);
         });
         List<PsiEntry> out = new ArrayList<>(sums.size());
-        sums.forEach((k, v) -> out.add(new PsiEntry(k.getBytes(StandardCharsets.UTF_8), v)));
+        sums.forEach((k, v) -> {
+            long x = bounds == null ? v : (long) Math.max(Math.ceil(bounds.lo()), Math.min(Math.floor(bounds.hi()), v));
+            out.add(new PsiEntry(k.getBytes(StandardCharsets.UTF_8), x));
+        });
         return new Read(null, out, rows);
     }
 
