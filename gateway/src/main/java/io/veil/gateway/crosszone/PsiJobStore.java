@@ -56,6 +56,14 @@ class PsiJobStore {
                 ROW, org, role, limit, offset);
     }
 
+    /** Responder runs under contracts of {@code providerOrg} (all of them when null). */
+    List<PsiJob> responderRuns(String providerOrg, int offset, int limit) {
+        String where = providerOrg == null ? "" : " AND c.provider_org = ?";
+        Object[] args = providerOrg == null ? new Object[] {limit, offset} : new Object[] {providerOrg, limit, offset};
+        return jdbc.query("SELECT p.* FROM psi_jobs p JOIN contracts c ON c.id = p.contract_id WHERE p.role = 'RESPONDER'" + where
+                + " ORDER BY p.created_at DESC, p.id LIMIT ? OFFSET ?", ROW, args);
+    }
+
     private static String json(Object o) {
         try {
             return PeerCalls.JSON.writeValueAsString(o);

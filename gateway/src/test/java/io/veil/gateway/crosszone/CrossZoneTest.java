@@ -282,6 +282,11 @@ class CrossZoneTest {
                 assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
         assertThat(onLedger(zones.socialZone, "job", id)).anySatisfy(e ->
                 assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        // The provider and auditors of the public zone see the run and what it released.
+        Response runs = publicApi.get("/api/v1/federation/psi-runs?limit=100", "demo-provider");
+        assertThat(runs.status()).as(runs.text()).isEqualTo(200);
+        assertThat(runs.json().findValuesAsText("id")).contains(remoteJob);
+        assertThat(publicApi.get("/api/v1/federation/psi-runs?limit=100", "demo-auditor").json().findValuesAsText("id")).contains(remoteJob);
         // The capture sees this job's traffic (its session request names the dataset) — and no raw key in any of it.
         assertThat(TRAFFIC).anySatisfy(b -> assertThat(new String(b, java.nio.charset.StandardCharsets.UTF_8)).contains(p.publicDataset()));
         assertNoRawKeyCrossed();

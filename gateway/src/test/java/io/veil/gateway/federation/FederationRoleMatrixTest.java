@@ -41,6 +41,7 @@ class FederationRoleMatrixTest extends GatewayTest {
             new Endpoint("POST", "/api/v1/federation/contracts/zone-x/" + ANY_ID + "/revoke", Set.of("consumer")),
             new Endpoint("GET", "/api/v1/federation/offers?zone=zone-x", ALL),
             new Endpoint("GET", "/api/v1/federation/psi-jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/psi-runs", Set.of("provider", "auditor", "zone-admin")),
             new Endpoint("POST", "/api/v1/federation/psi-jobs", Set.of("consumer")),
             new Endpoint("GET", "/api/v1/federation/psi-jobs/" + ANY_ID, Set.of("consumer")));
 
