@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the catalog, the statistics nor the synthetic preview carries a real value — except a
  * categorical dimension value shared by at least 10 rows.
  */
-class NotVisibleAndEncryptedAtRestTest extends GatewayTest {
+public class NotVisibleAndEncryptedAtRestTest extends GatewayTest {
 
     @Test
     void noPlaintextCellUnderDataDirAndNoneInCatalogOrPreview() throws IOException {
@@ -55,18 +54,16 @@ class NotVisibleAndEncryptedAtRestTest extends GatewayTest {
         String id = reg.json().get("id").asText();
 
         // encrypted at rest: scan every file the zone wrote
-        try (Stream<Path> files = Files.walk(dataDir())) {
-            for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
-                byte[] bytes;
-                try {
-                    bytes = Files.readAllBytes(f);
-                } catch (java.nio.file.NoSuchFileException renamedMeanwhile) {
-                    continue; // e.g. the ledger's checkpoint.note.tmp, atomically renamed while we walk
-                }
-                String content = new String(bytes, StandardCharsets.ISO_8859_1);
-                for (String s : secrets) assertThat(content).as("plaintext in " + f).doesNotContain(s);
-                assertThat(content).as("rare value in " + f).doesNotContain("RAREVAL" + tag);
+        for (Path f : filesUnder(dataDir())) {
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(f);
+            } catch (java.nio.file.NoSuchFileException renamedMeanwhile) {
+                continue; // e.g. the ledger's checkpoint.note.tmp, atomically renamed while we scan
             }
+            String content = new String(bytes, StandardCharsets.ISO_8859_1);
+            for (String s : secrets) assertThat(content).as("plaintext in " + f).doesNotContain(s);
+            assertThat(content).as("rare value in " + f).doesNotContain("RAREVAL" + tag);
         }
 
         // not visible: catalog entry (with statistics) and preview
@@ -81,5 +78,24 @@ class NotVisibleAndEncryptedAtRestTest extends GatewayTest {
         assertThat(preview.text()).doesNotContain("RAREVAL" + tag);
         assertThat(preview.json().get("rows")).hasSize(100);
         assertThat(preview.json().get("synthetic").asBoolean()).isTrue();
+    }
+
+    /** Every regular file under dir; files that vanish during the walk (atomic renames) are skipped, not errors. */
+    public static java.util.List<Path> filesUnder(Path dir) throws java.io.IOException {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) out.add(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) throws java.io.IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) return java.nio.file.FileVisitResult.CONTINUE;
+                throw e;
+            }
+        });
+        return out;
     }
 }
