@@ -21,7 +21,7 @@ public enum EventType {
     RESULT_REVIEWED, RESULT_RELEASED,
     BUDGET_RESERVED, BUDGET_CHARGED, BUDGET_REFUNDED,
     USAGE_RECORDED,
-    KEY_ROTATED, ZONE_JOINED, DATA_PRODUCT_PUBLISHED;
+    KEY_ROTATED, ZONE_JOINED, DATA_PRODUCT_PUBLISHED, DATA_PRODUCT_LISTED;
 
     private static final Map<String, EventType> BY_WIRE_NAME = Stream.of(values())
             .collect(Collectors.toUnmodifiableMap(EventType::wireName, Function.identity()));

@@ -83,6 +83,16 @@ public class DatasetService {
     /** Registration from an already-parsed metadata object and a data stream (also used by the demo seeder). */
     public Registered register(Caller caller, DatasetMetadata meta, String fileName, String contentType, InputStream data,
                                Runnable afterData) {
+        return register(caller, meta, fileName, contentType, data, afterData, r -> {});
+    }
+
+    /**
+     * As above; {@code sameTransaction} runs inside the transaction that inserts the dataset and
+     * records DatasetRegistered (e.g. a data product's row and its DataProductPublished event), so
+     * both commit or neither does.
+     */
+    public Registered register(Caller caller, DatasetMetadata meta, String fileName, String contentType, InputStream data,
+                               Runnable afterData, java.util.function.Consumer<Registered> sameTransaction) {
         if (store.findByOwnerAndName(caller.org(), meta.name()).isPresent()) {
             throw ApiException.conflict("DATASET_NAME_TAKEN", "your organisation already has a dataset named " + meta.name());
         }
@@ -94,6 +104,7 @@ public class DatasetService {
             boolean inserted = Boolean.TRUE.equals(tx.execute(st -> {
                 if (!store.insert(d, s.version())) return false;
                 outbox.record("DatasetRegistered", Map.of("dataset", id, "org", caller.org()), versionAttrs(s.version()));
+                sameTransaction.accept(new Registered(d, s.version()));
                 return true;
             }));
             if (!inserted) {

@@ -40,6 +40,11 @@ public class CatalogExport {
         return new CatalogEntry.Page(veil.zone().id(), veil.zone().tier(), items, store.count(null, null), offset, limit);
     }
 
+    /** One of this zone's datasets as its peers see it (a data product's catalog entry, pushed to tier-2 peers). */
+    public java.util.Optional<CatalogEntry> entry(String datasetId) {
+        return store.find(datasetId).filter(d -> veil.zone().id().equals(d.zoneId())).map(this::entry);
+    }
+
     private CatalogEntry entry(Dataset d) {
         DatasetVersion v = store.version(d.id(), d.currentVersion()).orElseThrow();
         PreviewService.Preview p = previews.preview(v, Math.max(1, Math.min(fed.previewRows(), MAX_PAGE)));

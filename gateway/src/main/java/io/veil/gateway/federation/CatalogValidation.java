@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * that peer, carry the tier this zone configured for it, and come with a preview marked synthetic
  * whose columns are the schema's. Anything else refuses the whole page (no partial catalog).
  */
-final class CatalogValidation {
+public final class CatalogValidation {
     private static final Pattern ID = Pattern.compile("[a-f0-9-]{36}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_-]{1,32}");
@@ -26,13 +26,13 @@ final class CatalogValidation {
     private CatalogValidation() {}
 
     /** Thrown for a malformed or inconsistent entry; the message names fields, never values. */
-    static final class Invalid extends Exception {
+    public static final class Invalid extends Exception {
         Invalid(String message) {
             super(message, null, false, false);
         }
     }
 
-    static CatalogEntry check(CatalogEntry e, TrustedZone peer) throws Invalid {
+    public static CatalogEntry check(CatalogEntry e, TrustedZone peer) throws Invalid {
         if (e == null) throw new Invalid("null entry");
         require(e.id() != null && ID.matcher(e.id()).matches(), "id");
         require(e.name() != null && NAME.matcher(e.name()).matches(), "name");

@@ -38,9 +38,11 @@ class FederatedCatalogController {
     private final ZoneDirectory directory;
     private final ZoneMembership membership;
     private final VeilProperties veil;
+    private final DataProductLabels products;
 
     FederatedCatalogController(DatasetStore local, RemoteCatalogStore remote, CatalogSync sync, ZoneDirectory directory,
-                               ZoneMembership membership, VeilProperties veil) {
+                               ZoneMembership membership, VeilProperties veil, DataProductLabels products) {
+        this.products = products;
         this.local = local;
         this.remote = remote;
         this.sync = sync;
@@ -49,10 +51,13 @@ class FederatedCatalogController {
         this.veil = veil;
     }
 
-    /** A catalog item; {@code local} is false for a dataset held by a peer zone ({@code fetchedAt} says when it was fetched). */
+    /**
+     * A catalog item; {@code local} is false for a dataset held by a peer zone ({@code fetchedAt} says when it was fetched);
+     * {@code dataProduct} is set for a data product (origin tier and lineage), absent otherwise.
+     */
     public record FederatedDataset(String id, String name, String description, List<String> tags, String license,
                                    String ownerOrg, String zone, String tier, boolean local, Map<String, String> columnRoles,
-                                   int currentVersion, Instant createdAt, Instant fetchedAt) {}
+                                   int currentVersion, Instant createdAt, Instant fetchedAt, DataProductLabels.Label dataProduct) {}
 
     public record RemoteDetail(FederatedDataset dataset, String contentDigest, long rowCount, JsonNode schema, JsonNode statistics) {}
 
@@ -143,12 +148,12 @@ class FederatedCatalogController {
 
     private FederatedDataset view(Dataset d) {
         return new FederatedDataset(d.id(), d.name(), d.description(), d.tags(), d.license(), d.ownerOrg(), d.zoneId(),
-                d.zoneTier(), true, d.roles(), d.currentVersion(), d.createdAt(), null);
+                d.zoneTier(), true, d.roles(), d.currentVersion(), d.createdAt(), null, products.label(d.zoneId(), d.id()));
     }
 
-    private static FederatedDataset view(RemoteCatalogStore.RemoteDataset r) {
+    private FederatedDataset view(RemoteCatalogStore.RemoteDataset r) {
         CatalogEntry e = r.entry();
         return new FederatedDataset(e.id(), e.name(), e.description(), e.tags(), e.license(), e.ownerOrg(), r.zone(), r.tier(),
-                false, e.columnRoles(), e.currentVersion(), e.createdAt(), r.fetchedAt());
+                false, e.columnRoles(), e.currentVersion(), e.createdAt(), r.fetchedAt(), products.label(r.zone(), e.id()));
     }
 }

@@ -30,15 +30,26 @@ public class RemoteCatalogStore {
     /** Replaces everything stored for {@code zone}. Call inside a transaction. */
     public void replace(String zone, String tier, List<CatalogEntry> entries, Instant fetchedAt) {
         jdbc.update("DELETE FROM remote_datasets WHERE zone_id = ?", zone);
-        for (CatalogEntry e : entries) {
-            CatalogEntry meta = new CatalogEntry(e.id(), e.name(), e.description(), e.tags(), e.license(), e.ownerOrg(),
-                    zone, tier, e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentDigest(), e.rowCount(),
-                    e.schema(), null, null);
-            jdbc.update("INSERT INTO remote_datasets(zone_id,dataset_id,name,zone_tier,owner_org,current_version,created_at,"
-                            + "fetched_at,search_text,tags_json,meta_json,stats_json,preview_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    zone, e.id(), e.name(), tier, e.ownerOrg(), e.currentVersion(), Timestamp.from(e.createdAt()),
-                    Timestamp.from(fetchedAt), searchText(e), json(e.tags()), json(meta), json(e.statistics()), json(e.preview()));
-        }
+        for (CatalogEntry e : entries) insert(zone, tier, e, fetchedAt);
+    }
+
+    private void insert(String zone, String tier, CatalogEntry e, Instant fetchedAt) {
+        CatalogEntry meta = new CatalogEntry(e.id(), e.name(), e.description(), e.tags(), e.license(), e.ownerOrg(),
+                zone, tier, e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentDigest(), e.rowCount(),
+                e.schema(), null, null);
+        jdbc.update("INSERT INTO remote_datasets(zone_id,dataset_id,name,zone_tier,owner_org,current_version,created_at,"
+                        + "fetched_at,search_text,tags_json,meta_json,stats_json,preview_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                zone, e.id(), e.name(), tier, e.ownerOrg(), e.currentVersion(), Timestamp.from(e.createdAt()),
+                Timestamp.from(fetchedAt), searchText(e), json(e.tags()), json(meta), json(e.statistics()), json(e.preview()));
+    }
+
+    /**
+     * Stores or replaces one entry of {@code zone} (a data product the peer pushed, so it is listed before
+     * the next sync, which keeps it as long as the peer still publishes it). Call inside a transaction.
+     */
+    public void upsert(String zone, String tier, CatalogEntry entry, Instant fetchedAt) {
+        jdbc.update("DELETE FROM remote_datasets WHERE zone_id = ? AND dataset_id = ?", zone, entry.id());
+        insert(zone, tier, entry, fetchedAt);
     }
 
     /** Deletes the copies of every zone not in {@code zones}; returns how many rows went. */

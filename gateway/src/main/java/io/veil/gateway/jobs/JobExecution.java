@@ -131,8 +131,10 @@ class JobExecution {
         attrs.put("rowsReleased", ok.table().rows().size());
         attrs.put("microEpsilon", microEps);
         attrs.put("rowsScanned", ok.rowsScanned());
+        String inputs = inputsJson(plan, tables);
         boolean moved = transitions.move(now, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), attrs, v -> {
             jobs.setResult(job.id(), sealed, digest, u.json());
+            jobs.setPlan(job.id(), inputs);
             for (Reservation res : reservations) budgets.commit(res);
             usage.record(u);
         });
@@ -143,6 +145,32 @@ class JobExecution {
         }
         boolean review = bound.stream().anyMatch(b -> b.offer().approval() == io.veil.policy.ApprovalMode.PROVIDER_REVIEWS_RESULT);
         return new Outcome.Checked(review);
+    }
+
+    /**
+     * What the released result was computed from — every dataset version the plan read and the
+     * threshold it was enforced with — kept on the job row as the lineage of a data product made
+     * from it (docs/data-products.md).
+     */
+    private String inputsJson(ExecutionPlan plan, Map<String, TableCatalog.Bound> tables) {
+        List<Map<String, Object>> inputs = new ArrayList<>();
+        plan.inputs().stream().map(i -> i.datasetId()).distinct().forEach(d -> {
+            TableCatalog.Bound t = tables.get(d);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("datasetId", d);
+            m.put("version", t.version().version());
+            m.put("digest", t.version().digest());
+            m.put("ownerOrg", t.dataset().ownerOrg());
+            inputs.add(m);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("inputs", inputs);
+        out.put("minEntities", plan.spec().minEntities());
+        try {
+            return json.writeValueAsString(out);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Outcome refuse(Job job, List<Reservation> reservations, String code, String message) {
