@@ -37,6 +37,7 @@ public class JobPipeline {
     private final TableCatalog catalog;
     private final JobTransitions transitions;
     private final JobExecution execution;
+    private final io.veil.gateway.federation.ZoneDirectory zones;
     private final SqlAnalyzer analyzer = new SqlAnalyzer();
     private final PolicyEngine engine = new PolicyEngine();
     // Jobs run one at a time per node by default: a sandbox worker already uses the machine's cores.
@@ -46,7 +47,9 @@ public class JobPipeline {
         return t;
     });
 
-    JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution) {
+    JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution,
+                io.veil.gateway.federation.ZoneDirectory zones) {
+        this.zones = zones;
         this.jobs = jobs;
         this.contracts = contracts;
         this.catalog = catalog;
@@ -105,7 +108,7 @@ public class JobPipeline {
             }
             covered.addAll(mine);
             Decision d = engine.evaluate(b.contract(), b.offer(), roles, footprint.restrictedTo(mine), job.consumerOrg(),
-                    ZoneTier.SOCIAL, Instant.now(), b.jobsUsed());
+                    tierOf(job.consumerOrg()), Instant.now(), b.jobsUsed());
             d.reasons().forEach(r -> reasons.add(new Job.Reason(r.code(), r.message())));
         }
         if (!covered.containsAll(footprint.datasetIds())) {
@@ -126,6 +129,17 @@ public class JobPipeline {
         } else {
             execute(analysed);
         }
+    }
+
+    /**
+     * A peer zone's organisation ({@code org@zone}, the part of a cross-zone job) is judged by the tier
+     * this operator configured for that zone, never one the peer claims (ADR 0012); an unknown zone has
+     * no tier and fails the offer's tier check. Local organisations keep the SOCIAL tier as before.
+     */
+    private ZoneTier tierOf(String consumerOrg) {
+        int at = consumerOrg.indexOf('@');
+        if (at < 0) return ZoneTier.SOCIAL;
+        return zones.trusted(consumerOrg.substring(at + 1)).flatMap(z -> ZoneTier.parse(z.tier())).orElse(null);
     }
 
     private void execute(Job job) {
