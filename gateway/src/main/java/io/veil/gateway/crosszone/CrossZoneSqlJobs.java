@@ -141,10 +141,12 @@ class CrossZoneSqlJobs {
         CrossZoneSqlJobStore.XJob job = new CrossZoneSqlJobStore.XJob(UUID.randomUUID().toString(), caller.org(), sql, digest,
                 new String(PeerCalls.json(request), StandardCharsets.UTF_8),
                 JobStatus.SUBMITTED, List.of(), records, null, null, now, now);
-        Map<String, Object> submitted = new LinkedHashMap<>(request);
+        Map<String, Object> submitted = new LinkedHashMap<>();
+        submitted.put("contractIds", request.get("contractIds"));
+        submitted.put("remoteContracts", remote.stream().map(r -> r.zone() + "/" + r.contractId()).toList());
         submitted.put("queryDigest", digest);
         store.submitted(job, submitted);
-        store.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), null, null, null, Map.of("parts", partsForLedger(records)));
+        store.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), null, null, null, partsForLedger(records));
         store.move(job, JobStatus.ANALYSED, JobStatus.RUNNING, List.of(), null, null, null, Map.of());
         run(job, plan, records, local);
         return store.find(job.id()).orElseThrow();
@@ -176,7 +178,7 @@ class CrossZoneSqlJobs {
                 List<Job.Reason> reasons = out.reasons().stream()
                         .map(r -> new Job.Reason(r.code(), "part " + p.alias() + " (" + p.zone() + "): " + r.message())).toList();
                 if (reasons.isEmpty()) reasons = List.of(new Job.Reason("CROSS_ZONE_PART_NOT_RELEASED", "part " + p.alias() + " ended " + out.status()));
-                store.move(job, JobStatus.RUNNING, to, reasons, records, null, null, Map.of("parts", partsForLedger(records)));
+                store.move(job, JobStatus.RUNNING, to, reasons, records, null, null, partsForLedger(records));
                 return;
             }
             released[i] = out.table();
@@ -204,7 +206,7 @@ class CrossZoneSqlJobs {
         String sealed = combine.seal(job.id(), table);
         String digest = Digests.hex(keys.suite(), combine.canonical(table));
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("parts", partsForLedger(records));
+        attrs.putAll(partsForLedger(records));
         attrs.put("resultDigest", digest);
         attrs.put("rowsReleased", table.rows().size());
         store.move(job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), records, sealed, digest, attrs);
@@ -279,23 +281,19 @@ class CrossZoneSqlJobs {
 
     private void fail(CrossZoneSqlJobStore.XJob job, List<CrossZoneSqlJobStore.PartRecord> records, String code, String message) {
         store.move(job, JobStatus.RUNNING, JobStatus.FAILED, List.of(new Job.Reason(code, message)), records, null, null,
-                Map.of("parts", partsForLedger(records)));
+                partsForLedger(records));
     }
 
-    private static List<Map<String, Object>> partsForLedger(List<CrossZoneSqlJobStore.PartRecord> records) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (CrossZoneSqlJobStore.PartRecord r : records) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("part", r.alias());
-            m.put("zone", r.zone());
-            m.put("contractIds", r.contractIds());
-            if (r.partJobId() != null) m.put("partJob", r.partJobId());
-            m.put("status", r.status());
-            if (!r.reasonCodes().isEmpty()) m.put("reasonCodes", r.reasonCodes());
-            if (r.resultDigest() != null) m.put("resultDigest", r.resultDigest());
-            out.add(m);
-        }
-        return out;
+    /** Ledger attributes are scalars or lists of scalars: one list per field, index i = part i. Ids, zones, codes, digests only. */
+    private static Map<String, Object> partsForLedger(List<CrossZoneSqlJobStore.PartRecord> records) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("parts", records.stream().map(CrossZoneSqlJobStore.PartRecord::alias).toList());
+        m.put("partZones", records.stream().map(CrossZoneSqlJobStore.PartRecord::zone).toList());
+        m.put("partContracts", records.stream().map(CrossZoneSqlJobStore.PartRecord::contractIds).toList());
+        m.put("partJobs", records.stream().map(r -> r.partJobId() == null ? "" : r.partJobId()).toList());
+        m.put("partStatuses", records.stream().map(CrossZoneSqlJobStore.PartRecord::status).toList());
+        m.put("partResultDigests", records.stream().map(r -> r.resultDigest() == null ? "" : r.resultDigest()).toList());
+        return m;
     }
 
     private static boolean overlaps(List<String> a, List<String> b) {
