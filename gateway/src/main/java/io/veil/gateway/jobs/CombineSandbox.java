@@ -41,6 +41,12 @@ public class CombineSandbox {
         this.scratchRoot = props.dataDir().resolve("scratch").resolve("combine");
     }
 
+    /** Leftovers of a combine interrupted by a crash: ciphertext under keys that died with the process. */
+    @org.springframework.context.event.EventListener(org.springframework.boot.context.event.ApplicationReadyEvent.class)
+    void sweep() {
+        if (Files.isDirectory(scratchRoot)) delete(scratchRoot);
+    }
+
     /** One released part: loaded as table {@code internalName} (t0, t1, …) with these column names. */
     public record Input(String internalName, List<String> columns, ResultTable released) {}
 
