@@ -290,9 +290,12 @@ class CrossZoneSqlJobs {
         m.put("parts", records.stream().map(CrossZoneSqlJobStore.PartRecord::alias).toList());
         m.put("partZones", records.stream().map(CrossZoneSqlJobStore.PartRecord::zone).toList());
         m.put("partContracts", records.stream().map(CrossZoneSqlJobStore.PartRecord::contractIds).toList());
-        m.put("partJobs", records.stream().map(r -> r.partJobId() == null ? "" : r.partJobId()).toList());
         m.put("partStatuses", records.stream().map(CrossZoneSqlJobStore.PartRecord::status).toList());
-        m.put("partResultDigests", records.stream().map(r -> r.resultDigest() == null ? "" : r.resultDigest()).toList());
+        // Before the parts ran there is nothing to link yet ("" keeps the lists aligned afterwards).
+        if (records.stream().anyMatch(r -> r.partJobId() != null)) {
+            m.put("partJobs", records.stream().map(r -> r.partJobId() == null ? "" : r.partJobId()).toList());
+            m.put("partResultDigests", records.stream().map(r -> r.resultDigest() == null ? "" : r.resultDigest()).toList());
+        }
         return m;
     }
 

@@ -104,10 +104,14 @@ class CrossZoneSqlJobTest {
 
     /** Fresh datasets in both zones, an agreed local contract and an agreed cross-zone contract; the catalog synced. */
     static Setup setup(Consumer<ObjectNode> remoteOffer) {
+        return setup(PUBLIC_SIZES, SOCIAL_SIZES, remoteOffer);
+    }
+
+    static Setup setup(Map<String, Integer> publicSizes, Map<String, Integer> socialSizes, Consumer<ObjectNode> remoteOffer) {
         String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         List<String> pub = new ArrayList<>();
         int person = 0;
-        for (var e : PUBLIC_SIZES.entrySet()) {
+        for (var e : publicSizes.entrySet()) {
             for (int i = 0; i < e.getValue(); i++, person++) {
                 String id = "PX" + tag + "N" + person;
                 pub.add(id + "," + e.getKey() + "," + contribution(tag, person));
@@ -117,7 +121,7 @@ class CrossZoneSqlJobTest {
         }
         List<String> soc = new ArrayList<>();
         person = 0;
-        for (var e : SOCIAL_SIZES.entrySet()) {
+        for (var e : socialSizes.entrySet()) {
             for (int i = 0; i < e.getValue(); i++, person++) {
                 String id = "PX" + tag + "N" + (person * 3);  // overlapping person ids, as in the demo
                 soc.add(id + "," + e.getKey() + "," + loan(person));
@@ -251,6 +255,27 @@ class CrossZoneSqlJobTest {
         assertThat(TRAFFIC).anySatisfy(b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains(s.publicName()));
         assertThat(TRAFFIC).anySatisfy(b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains("\"rows\"").contains("avg_contribution"));
         assertThat(TRAFFIC).noneSatisfy(b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains(s.socialName()));
+        assertNoRowLevelValueCrossed();
+    }
+
+    @Test
+    void underTheProviderZonesDifferentialPrivacyItsPartIsNoisedAndChargedThereAndStillCombines() {
+        Map<String, Integer> big = new TreeMap<>(Map.of("d0", 160, "d1", 150));
+        Setup s = setup(big, new TreeMap<>(Map.of("d0", 12, "d1", 9)), o -> o.set("privacy", ApiClient.JSON.valueToTree(Map.of(
+                "epsilonPerQuery", 1.0, "epsilonBudget", 5.0, "contributionBounds", Map.of("contribution", List.of(0, 2_000_000))))));
+        io.veil.policy.BudgetStore budgets = zones.publicBean(io.veil.policy.BudgetStore.class);
+        Response r = submit(body(s, query(s)));
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("RELEASED");
+        assertThat(budgets.balance(io.veil.policy.BudgetKey.contract(s.remoteContract())).committed()).isEqualTo(1_000_000);
+        JsonNode rows = socialApi.get("/api/v1/federation/sql-jobs/" + r.json().get("id").asText() + "/result", "demo-consumer")
+                .json().get("rows");
+        assertThat(rows).hasSizeBetween(1, 2);
+        for (JsonNode row : rows) {
+            long exact = big.get(row.get(0).asText());
+            // the public count is the provider zone's noisy count (scale 3/ε), the bank's exact
+            assertThat(row.get(1).asLong()).isBetween(exact - 80, exact + 80);
+            assertThat(row.get(3).asLong()).isEqualTo(row.get(0).asText().equals("d0") ? 12 : 9);
+        }
         assertNoRowLevelValueCrossed();
     }
 
