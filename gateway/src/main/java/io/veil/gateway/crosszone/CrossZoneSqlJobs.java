@@ -146,6 +146,20 @@ class CrossZoneSqlJobs {
         submitted.put("remoteContracts", remote.stream().map(r -> r.zone() + "/" + r.contractId()).toList());
         submitted.put("queryDigest", digest);
         store.submitted(job, submitted);
+        // The local parts are decided here first: a job this zone would refuse never reaches a peer zone.
+        for (int i = 0; i < plan.parts().size(); i++) {
+            CrossZoneSqlPlanner.Part p = plan.parts().get(i);
+            if (!p.zone().equals(zone)) continue;
+            List<Job.Reason> refused = partJobs.precheck(caller.org(), List.of(records.get(i).contractIds().split(",")), p.sql());
+            if (!refused.isEmpty()) {
+                records.set(i, new CrossZoneSqlJobStore.PartRecord(p.alias(), p.zone(), records.get(i).contractIds(), null, "REJECTED",
+                        refused.stream().map(Job.Reason::code).distinct().toList(), null, null));
+                List<Job.Reason> reasons = refused.stream()
+                        .map(r -> new Job.Reason(r.code(), "part " + p.alias() + " (" + p.zone() + "): " + r.message())).toList();
+                store.move(job, JobStatus.SUBMITTED, JobStatus.REJECTED, reasons, records, null, null, partsForLedger(records));
+                return store.find(job.id()).orElseThrow();
+            }
+        }
         store.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), null, null, null, partsForLedger(records));
         store.move(job, JobStatus.ANALYSED, JobStatus.RUNNING, List.of(), null, null, null, Map.of());
         run(job, plan, records, local);

@@ -25,12 +25,36 @@ public class PartJobs {
     private final JobContracts contracts;
     private final JobStore jobs;
     private final JobExecution execution;
+    private final JobPipeline pipeline;
 
-    PartJobs(JobService service, JobContracts contracts, JobStore jobs, JobExecution execution) {
+    PartJobs(JobService service, JobContracts contracts, JobStore jobs, JobExecution execution, JobPipeline pipeline) {
+        this.pipeline = pipeline;
         this.service = service;
         this.contracts = contracts;
         this.jobs = jobs;
         this.execution = execution;
+    }
+
+    /**
+     * What the pipeline would decide for this part, without creating a job or touching data: lets the
+     * requesting zone refuse a cross-zone job whose local part cannot run before any peer zone spends
+     * quota or ε on its part. The job itself is decided again when it runs.
+     */
+    public List<Job.Reason> precheck(String consumerOrg, List<String> contractIds, String sql) {
+        List<JobContracts.Bound> bound = new java.util.ArrayList<>();
+        for (String id : contractIds) {
+            JobContracts.Bound b = contracts.find(id).filter(x -> x.contract().consumerOrg().equals(consumerOrg)).orElse(null);
+            if (b == null) return List.of(new Job.Reason("NOT_FOUND", "contract not found"));
+            if (b.contract().state() != io.veil.policy.ContractState.AGREED) {
+                return List.of(new Job.Reason("CONTRACT_NOT_AGREED", "contract " + id + " is " + b.contract().state()));
+            }
+            if (b.offer().approval() != ApprovalMode.AUTO) {
+                return List.of(new Job.Reason("CROSS_ZONE_APPROVAL_UNSUPPORTED", "a cross-zone job cannot wait for a provider's "
+                        + "approval or review; the offer of contract " + id + " asks for " + b.offer().approval()));
+            }
+            bound.add(b);
+        }
+        return pipeline.check(bound, consumerOrg, sql).reasons();
     }
 
     /** Submits {@code sql} under {@code contractIds} for {@code consumerOrg}; refusals as JobService.submit. */

@@ -108,6 +108,11 @@ class CrossZoneSqlJobTest {
     }
 
     static Setup setup(Map<String, Integer> publicSizes, Map<String, Integer> socialSizes, Consumer<ObjectNode> remoteOffer) {
+        return setup(publicSizes, socialSizes, remoteOffer, o -> {});
+    }
+
+    static Setup setup(Map<String, Integer> publicSizes, Map<String, Integer> socialSizes, Consumer<ObjectNode> remoteOffer,
+                       Consumer<ObjectNode> localOffer) {
         String tag = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         List<String> pub = new ArrayList<>();
         int person = 0;
@@ -133,8 +138,10 @@ class CrossZoneSqlJobTest {
         String socialName = "bank_" + tag;
         String publicDataset = dataset(publicApi, publicName, "person_id,district,contribution", PUBLIC_ROLES, pub);
         String socialDataset = dataset(socialApi, socialName, "person_id,district,loan_amount", SOCIAL_ROLES, soc);
-        String localOffer = publish(socialApi, offer(socialDataset, "loan_amount", List.of("demo-consumer-org")));
-        Response lreq = socialApi.postJson("/api/v1/contracts", "demo-consumer", Map.of("offerId", localOffer, "purpose", "research"));
+        ObjectNode lo = offer(socialDataset, "loan_amount", List.of("demo-consumer-org"));
+        localOffer.accept(lo);
+        String localOfferId = publish(socialApi, lo);
+        Response lreq = socialApi.postJson("/api/v1/contracts", "demo-consumer", Map.of("offerId", localOfferId, "purpose", "research"));
         assertThat(lreq.status()).as(lreq.text()).isEqualTo(201);
         String local = lreq.json().get("id").asText();
         assertThat(socialApi.postJson("/api/v1/contracts/" + local + "/accept", "demo-provider", "").status()).isEqualTo(200);
@@ -293,6 +300,20 @@ class CrossZoneSqlJobTest {
         // The local part never ran: the consumer's own quota is untouched.
         assertThat(r.json().get("parts").get(1).path("partJobId").isMissingNode() || r.json().get("parts").get(1).get("partJobId").isNull()).isTrue();
         assertNoRowLevelValueCrossed();
+    }
+
+    @Test
+    void aLocalPartThisZoneWouldRefuseStopsTheJobBeforeAnyPeerZoneIsAsked() {
+        Setup s = setup(PUBLIC_SIZES, SOCIAL_SIZES, o -> {}, o -> ((ObjectNode) o.get("rules")).set("aggregates",
+                ApiClient.JSON.valueToTree(Map.of("loan_amount", List.of("COUNT"), "*", List.of("COUNT")))));
+        PATHS.clear();
+        Response r = submit(body(s, query(s)));
+        assertThat(r.status()).as(r.text()).isEqualTo(201);
+        assertThat(r.json().get("status").asText()).as(r.text()).isEqualTo("REJECTED");
+        assertThat(r.json().get("reasons").findValuesAsText("code")).containsExactly("AGGREGATE_NOT_ALLOWED");
+        assertThat(r.json().get("parts").get(1).get("status").asText()).isEqualTo("REJECTED");
+        assertThat(PATHS).noneMatch(p -> p.contains("sql-parts"));
+        assertThat(CrossZoneTest.outboxTypes(zones.socialZone, r.json().get("id").asText())).containsExactly("JobSubmitted", "JobRejected");
     }
 
     @Test
