@@ -37,6 +37,7 @@ public class JobPipeline {
     private final TableCatalog catalog;
     private final JobTransitions transitions;
     private final JobExecution execution;
+    private final io.veil.gateway.federation.ZoneDirectory zones;
     private final SqlAnalyzer analyzer = new SqlAnalyzer();
     private final PolicyEngine engine = new PolicyEngine();
     // Jobs run one at a time per node by default: a sandbox worker already uses the machine's cores.
@@ -46,7 +47,9 @@ public class JobPipeline {
         return t;
     });
 
-    JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution) {
+    JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution,
+                io.veil.gateway.federation.ZoneDirectory zones) {
+        this.zones = zones;
         this.jobs = jobs;
         this.contracts = contracts;
         this.catalog = catalog;
@@ -85,13 +88,33 @@ public class JobPipeline {
         Job job = jobs.find(jobId).orElseThrow();
         if (job.status() != JobStatus.SUBMITTED) return;
         List<JobContracts.Bound> bound = job.contractIds().stream().map(id -> contracts.find(id).orElseThrow()).toList();
-        List<String> datasetIds = bound.stream().flatMap(b -> b.offer().datasetIds().stream()).distinct().toList();
-        Map<String, TableCatalog.Bound> tables = catalog.bind(datasetIds);
-        AnalysisResult result = analyzer.analyze(job.sql(), TableCatalog.sqlNames(tables));
-        if (result instanceof AnalysisResult.Rejected r) {
-            reject(job, JobStatus.SUBMITTED, List.of(new Job.Reason(r.code(), r.message())));
+        Checked checked = check(bound, job.consumerOrg(), job.sql());
+        if (!checked.reasons().isEmpty()) {
+            reject(job, JobStatus.SUBMITTED, checked.reasons());
             return;
         }
+        Map<String, TableCatalog.Bound> tables = checked.tables();
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("inputVersionDigests", tables.values().stream().map(t -> t.dataset().id() + ":" + t.version().version() + ":" + t.version().digest()).toList());
+        move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), attrs);
+        boolean approval = bound.stream().anyMatch(b -> b.offer().approval() == ApprovalMode.PROVIDER_APPROVES_JOB);
+        Job analysed = jobs.find(jobId).orElseThrow();
+        if (approval) {
+            move(analysed, JobStatus.ANALYSED, JobStatus.AWAITING_APPROVAL, List.of(new Job.Reason("AWAITING_PROVIDER_APPROVAL",
+                    "the provider approves each job under this offer")), Map.of());
+        } else {
+            execute(analysed);
+        }
+    }
+
+    record Checked(List<Job.Reason> reasons, Map<String, TableCatalog.Bound> tables) {}
+
+    /** Analysis and the policy decision for a query under contracts: the reasons it would be rejected (none: it may run). */
+    Checked check(List<JobContracts.Bound> bound, String consumerOrg, String sql) {
+        List<String> datasetIds = bound.stream().flatMap(b -> b.offer().datasetIds().stream()).distinct().toList();
+        Map<String, TableCatalog.Bound> tables = catalog.bind(datasetIds);
+        AnalysisResult result = analyzer.analyze(sql, TableCatalog.sqlNames(tables));
+        if (result instanceof AnalysisResult.Rejected r) return new Checked(List.of(new Job.Reason(r.code(), r.message())), tables);
         QueryFootprint footprint = ((AnalysisResult.Accepted) result).query().footprint();
         List<Job.Reason> reasons = new ArrayList<>();
         Set<String> covered = new LinkedHashSet<>();
@@ -104,28 +127,25 @@ public class JobPipeline {
                 continue;
             }
             covered.addAll(mine);
-            Decision d = engine.evaluate(b.contract(), b.offer(), roles, footprint.restrictedTo(mine), job.consumerOrg(),
-                    ZoneTier.SOCIAL, Instant.now(), b.jobsUsed());
+            Decision d = engine.evaluate(b.contract(), b.offer(), roles, footprint.restrictedTo(mine), consumerOrg,
+                    tierOf(consumerOrg), Instant.now(), b.jobsUsed());
             d.reasons().forEach(r -> reasons.add(new Job.Reason(r.code(), r.message())));
         }
         if (!covered.containsAll(footprint.datasetIds())) {
             reasons.add(new Job.Reason("DATASET_NOT_IN_CONTRACT", "the query reads a dataset none of the job's contracts covers"));
         }
-        if (!reasons.isEmpty()) {
-            reject(job, JobStatus.SUBMITTED, reasons);
-            return;
-        }
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("inputVersionDigests", tables.values().stream().map(t -> t.dataset().id() + ":" + t.version().version() + ":" + t.version().digest()).toList());
-        move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), attrs);
-        boolean approval = bound.stream().anyMatch(b -> b.offer().approval() == ApprovalMode.PROVIDER_APPROVES_JOB);
-        Job analysed = jobs.find(jobId).orElseThrow();
-        if (approval) {
-            move(analysed, JobStatus.ANALYSED, JobStatus.AWAITING_APPROVAL, List.of(new Job.Reason("AWAITING_PROVIDER_APPROVAL",
-                    "the provider approves each job under this offer")), Map.of());
-        } else {
-            execute(analysed);
-        }
+        return new Checked(reasons, tables);
+    }
+
+    /**
+     * A peer zone's organisation ({@code org@zone}, the part of a cross-zone job) is judged by the tier
+     * this operator configured for that zone, never one the peer claims (ADR 0012); an unknown zone has
+     * no tier and fails the offer's tier check. Local organisations keep the SOCIAL tier as before.
+     */
+    private ZoneTier tierOf(String consumerOrg) {
+        int at = consumerOrg.indexOf('@');
+        if (at < 0) return ZoneTier.SOCIAL;
+        return zones.trusted(consumerOrg.substring(at + 1)).flatMap(z -> ZoneTier.parse(z.tier())).orElse(null);
     }
 
     private void execute(Job job) {

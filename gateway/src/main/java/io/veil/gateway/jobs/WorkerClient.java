@@ -75,7 +75,13 @@ class WorkerClient {
                     keys.suite().name(), Base64.getEncoder().encodeToString(key.exportForWorker()),
                     t.dataset().id() + ":" + t.version().version(), cols));
         }
-        WorkerResponse r = runner.run(jobId, new WorkerRequest(inputs, plan.sql(), plan.spec().toJson(), limits));
+        return run(jobId, inputs, plan.sql(), plan.spec().toJson());
+    }
+
+    /** Runs trusted SQL over already prepared encrypted inputs (the cross-zone combine step). */
+    Result run(String jobId, List<WorkerRequest.Table> inputs, String sql, com.fasterxml.jackson.databind.JsonNode spec) {
+        if (runner == null) return new Result.Error(WorkerResponse.UNAVAILABLE, "no sandbox is available on this node");
+        WorkerResponse r = runner.run(jobId, new WorkerRequest(inputs, sql, spec, limits));
         if (!r.ok()) return new Result.Error(r.code(), r.message());
         return new Result.Ok(r.table(), r.stats().rowsScanned(), r.stats().cpuMillis(), r.stats());
     }

@@ -43,7 +43,11 @@ class FederationRoleMatrixTest extends GatewayTest {
             new Endpoint("GET", "/api/v1/federation/psi-jobs", Set.of("consumer")),
             new Endpoint("GET", "/api/v1/federation/psi-runs", Set.of("provider", "auditor", "zone-admin")),
             new Endpoint("POST", "/api/v1/federation/psi-jobs", Set.of("consumer")),
-            new Endpoint("GET", "/api/v1/federation/psi-jobs/" + ANY_ID, Set.of("consumer")));
+            new Endpoint("GET", "/api/v1/federation/psi-jobs/" + ANY_ID, Set.of("consumer")),
+            new Endpoint("POST", "/api/v1/federation/sql-jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/sql-jobs", Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/sql-jobs/" + ANY_ID, Set.of("consumer")),
+            new Endpoint("GET", "/api/v1/federation/sql-jobs/" + ANY_ID + "/result", Set.of("consumer")));
 
     static Stream<Arguments> cases() {
         return ENDPOINTS.stream().flatMap(e -> ALL.stream().map(role -> Arguments.of(e.method(), e.path(), role, e.allowed().contains(role))));
@@ -66,6 +70,14 @@ class FederationRoleMatrixTest extends GatewayTest {
         for (Endpoint e : ENDPOINTS) {
             Response r = api.request(e.method(), e.path(), null, "application/json", e.method().equals("POST") ? new byte[0] : null);
             assertThat(r.status()).as(e.path()).isEqualTo(401);
+        }
+    }
+
+    @Test
+    void crossZoneSqlPartCallsNeedAZoneSignatureNotAUserToken() {
+        for (String path : List.of("/federation/v1/sql-parts", "/federation/v1/sql-parts/" + ANY_ID + "/status")) {
+            Response r = api.request("POST", path, "demo-consumer", "application/json", "{}".getBytes());
+            assertThat(r.status()).as(path + " " + r.text()).isEqualTo(401);
         }
     }
 
