@@ -6,7 +6,12 @@
 #   3. a sandboxed SQL job in the social zone (small groups suppressed);
 #   4. a PSI_SUM job: income of the public zone's residents summed over the bank's customers,
 #      computed with ECDH-PSI + Paillier — no row or join key crosses the zone boundary;
-#   5. both zones' ledgers show the trail (auditor API).
+#   5. a cross-zone SQL job: residents per district (public zone) combined with the bank's loans per
+#      district (social zone) — each zone runs its part under its own rules, the combine runs in a
+#      sandbox of the social zone;
+#   6. the public provider publishes the released output of its part job as a data product; the social
+#      zone lists it with lineage;
+#   7. both zones' ledgers show the trail (auditor API).
 # Needs curl and python3. Environment: VEIL_PUBLIC (http://localhost:8080), VEIL_SOCIAL (http://localhost:8081).
 set -euo pipefail
 PUB="${VEIL_PUBLIC:-http://localhost:8080}"
@@ -27,6 +32,7 @@ step() { printf '\n== %s\n' "$*"; }
 for z in "$PUB" "$SOC"; do curl -fsS "$z/actuator/health" >/dev/null || { echo "zone $z is not up: run bash deploy/local/run.sh first" >&2; exit 1; }; done
 PUB_PROVIDER=$(token "$PUB" demo-provider); PUB_AUDITOR=$(token "$PUB" demo-auditor)
 SOC_PROVIDER=$(token "$SOC" demo-provider); SOC_CONSUMER=$(token "$SOC" demo-consumer); SOC_AUDITOR=$(token "$SOC" demo-auditor)
+SOC_ADMIN=$(token "$SOC" demo-admin)
 
 dataset_id() { call GET "$1/api/v1/datasets?q=$2" "$3" | json "[x['id'] for x in d['items'] if x['name']=='$2'][0]"; }
 RESIDENTS=$(dataset_id "$PUB" residents "$PUB_PROVIDER")
@@ -81,11 +87,39 @@ PSI=$(call POST "$SOC/api/v1/federation/psi-jobs" "$SOC_CONSUMER" '{"type": "PSI
 echo "$PSI" | json '{k: d[k] for k in ("id", "status", "reasons", "result")}'
 [[ "$(echo "$PSI" | json 'd["status"]')" == RELEASED ]] || exit 1
 
-step "5. the trail on both ledgers"
+step "5. cross-zone SQL job: residents per district (zone-public) with the bank's loans per district (zone-social)"
+call POST "$SOC/api/v1/federation/sync" "$SOC_ADMIN" >/dev/null   # the federated catalog knows "residents" by name
+SQL='SELECT p.district, p.residents, p.avg_income, s.customers, s.loans, s.loans / p.residents AS loans_per_resident FROM (SELECT district, COUNT(*) AS residents, AVG(income) AS avg_income FROM residents GROUP BY district) p JOIN (SELECT district, COUNT(*) AS customers, SUM(loan_amount) AS loans FROM bank_customers GROUP BY district) s ON p.district = s.district ORDER BY p.district'
+XJOB=$(call POST "$SOC/api/v1/federation/sql-jobs" "$SOC_CONSUMER" "$(python3 -c 'import json,sys; print(json.dumps({"sql": sys.argv[1],
+  "contractIds": [sys.argv[2]], "remoteContracts": [{"zone": "zone-public", "contractId": sys.argv[3]}]}))' "$SQL" "$LOCAL_CONTRACT" "$REMOTE_CONTRACT")")
+XJOB_ID=$(echo "$XJOB" | json 'd["id"]')
+echo "cross-zone job $XJOB_ID: $(echo "$XJOB" | json 'd["status"]')"
+[[ "$(echo "$XJOB" | json 'd["status"]')" == RELEASED ]] || { echo "$XJOB"; exit 1; }
+call GET "$SOC/api/v1/federation/sql-jobs/$XJOB_ID/result" "$SOC_CONSUMER" \
+  | json '"\n".join([",".join(c["name"] if isinstance(c, dict) else c for c in d["columns"])] + [",".join(str(v) for v in r) for r in d["rows"]])'
+PART=$(echo "$XJOB" | json '[p["partJobId"] for p in d["parts"] if p.get("zone") == "zone-public"][0]')
+echo "its zone-public part: job $PART"
+
+step "6. the public provider publishes the part's released output as a data product; zone-social lists it"
+PRODUCT=$(call POST "$PUB/api/v1/data-products" "$PUB_PROVIDER" \
+  '{"jobId": "'"$PART"'", "name": "residents_by_district_'"$(date +%s)"'", "description": "residents and average income per district"}')
+PRODUCT_ID=$(echo "$PRODUCT" | json 'd["id"]')
+echo "$PRODUCT" | json '{k: d[k] for k in ("id", "datasetId", "lineage") if k in d}'
+for _ in $(seq 1 30); do
+  LISTED=$(call GET "$SOC/api/v1/data-products" "$SOC_CONSUMER" | json "len([p for p in d['items'] if p['id'] == '$PRODUCT_ID'])")
+  [[ "$LISTED" == 1 ]] && break; sleep 1
+done
+[[ "$LISTED" == 1 ]] || { echo "data product $PRODUCT_ID not listed in zone-social"; exit 1; }
+echo "listed in zone-social: $(call GET "$SOC/api/v1/data-products/$PRODUCT_ID" "$SOC_CONSUMER" | json '{k: d[k] for k in ("id", "zone", "tier", "name") if k in d}')"
+
+step "7. the trail on both ledgers"
 trail() { # trail ZONE_URL AUDITOR_TOKEN SUBJECT
   echo "-- $1 $3"
   call GET "$1/api/v1/audit/trail?subject=$3" "$2" | json '"\n".join("  %s %s" % (e.get("seq"), e.get("type")) for e in d["events"])'
 }
 trail "$SOC" "$SOC_AUDITOR" "contract:$REMOTE_CONTRACT"
 trail "$PUB" "$PUB_AUDITOR" "contract:$REMOTE_CONTRACT"
+trail "$SOC" "$SOC_AUDITOR" "job:$XJOB_ID"
+trail "$PUB" "$PUB_AUDITOR" "product:$PRODUCT_ID"
+trail "$SOC" "$SOC_AUDITOR" "product:$PRODUCT_ID"
 echo; echo "walkthrough complete"
