@@ -61,9 +61,10 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
         List<WorkerRequest.Table> inside = new ArrayList<>();
         List<String> cmd = baseCommand(request.limits());
         for (WorkerRequest.Table t : request.tables()) {
-            String in = "/in/" + t.internalName() + ".enc";
+            String in = "/in/" + t.internalName() + "." + t.format() + ".enc";
             cmd.addAll(List.of("--ro-bind", t.blobPath(), in));
-            inside.add(new WorkerRequest.Table(t.internalName(), in, t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns()));
+            inside.add(new WorkerRequest.Table(t.internalName(), in, t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns(),
+                    t.format()));
         }
         cmd.addAll(javaCommand(WorkerMain.class.getName()));
         WorkerRequest sandboxed = new WorkerRequest(inside, request.sql(), request.enforcement(), request.limits());
