@@ -31,7 +31,7 @@ import java.util.Map;
 
 /**
  * Sandboxed aggregate job over an encrypted dataset vs plain DuckDB on the same data as plaintext
- * Parquet, in one run. Usage: bench/run.sh jobs.JobBench [rows] (default 10,000,000).
+ * Parquet, in one run. Usage: bench/run.sh jobs.JobBench [rows] [parquet|csv] (default 10,000,000, parquet).
  * The Veil path is analysis + planning + a fresh bubblewrap worker (JVM start, decrypt, load,
  * query, k-threshold enforcement); the baseline is one in-process DuckDB query on Parquet.
  */
@@ -45,6 +45,9 @@ public final class JobBench {
         Files.createDirectories(dir);
         Path parquet = dir.resolve("residents.parquet");
         Path blob = dir.resolve("residents.enc");
+        Path parquetBlob = dir.resolve("residents.parquet.enc");
+        // Input format of the Veil job: parquet (the default since ADR 0015) or csv (versions stored before it).
+        String format = args.length > 1 ? args[1] : WorkerRequest.Table.PARQUET;
         DataKey key = DataKey.generate(Suite.INTL);
         String gen = "SELECT 'P' || i AS person_id, 'district_' || (i % 16) AS district, "
                 + "CASE WHEN i % 4 = 0 THEN '18-29' WHEN i % 4 = 1 THEN '30-44' WHEN i % 4 = 2 THEN '45-59' ELSE '60+' END AS age_band, "
@@ -59,9 +62,14 @@ public final class JobBench {
                 in.transferTo(out);
             }
             Files.delete(csv);
+            try (InputStream in = Files.newInputStream(parquet);
+                 OutputStream out = key.encryptingStream(Files.newOutputStream(parquetBlob), "bench:1:parquet".getBytes(StandardCharsets.UTF_8))) {
+                in.transferTo(out);
+            }
         }
-        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes)%n", rows,
-                (System.nanoTime() - tGen) / 1e9, Files.size(parquet), Files.size(blob));
+        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes, encrypted parquet %,d bytes); "
+                + "Veil job reads %s%n", rows, (System.nanoTime() - tGen) / 1e9, Files.size(parquet), Files.size(blob),
+                Files.size(parquetBlob), format);
 
         // Baseline: plain DuckDB over plaintext Parquet, warm, best of 3.
         double baseline = Double.MAX_VALUE;
@@ -89,8 +97,10 @@ public final class JobBench {
             var planned = (PlanResult.Planned) new QueryPlanner().plan(analysed.query(), Map.of("ds", new DatasetRules("person_id", 10, null)), 1000);
             ExecutionPlan plan = planned.plan();
             long t1 = System.nanoTime();
-            var table = new WorkerRequest.Table("t0", blob.toString(), "INTL", Base64.getEncoder().encodeToString(key.exportForWorker()),
-                    "bench:1", cols.stream().map(c -> new WorkerRequest.Column(c.name(), c.type())).toList());
+            boolean pq = format.equals(WorkerRequest.Table.PARQUET);
+            var table = new WorkerRequest.Table("t0", (pq ? parquetBlob : blob).toString(), "INTL",
+                    Base64.getEncoder().encodeToString(key.exportForWorker()), pq ? "bench:1:parquet" : "bench:1",
+                    cols.stream().map(c -> new WorkerRequest.Column(c.name(), c.type())).toList(), format);
             last = runner.run("bench", new WorkerRequest(List.of(table), plan.sql(), plan.spec().toJson(),
                     new WorkerRequest.Limits(8192, 2, 600_000, 100_000)));
             long t2 = System.nanoTime();
