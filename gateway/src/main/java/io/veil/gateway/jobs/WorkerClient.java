@@ -3,6 +3,8 @@ package io.veil.gateway.jobs;
 import io.veil.crypto.DataKey;
 import io.veil.crypto.ZoneKeyStore;
 import io.veil.gateway.datasets.BlobStore;
+import io.veil.gateway.datasets.DatasetService;
+import io.veil.gateway.datasets.DatasetVersion;
 import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.plan.ExecutionPlan;
 import io.veil.sandbox.plan.TableInput;
@@ -16,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -71,9 +74,15 @@ class WorkerClient {
                     Base64.getDecoder().decode(t.version().wrappedKey())));
             List<WorkerRequest.Column> cols = t.binding().columns().stream()
                     .map(c -> new WorkerRequest.Column(c.name(), c.type())).toList();
-            inputs.add(new WorkerRequest.Table(in.internalName(), blobs.path(t.version().blobName()).toAbsolutePath().toString(),
-                    keys.suite().name(), Base64.getEncoder().encodeToString(key.exportForWorker()),
-                    t.dataset().id() + ":" + t.version().version(), cols));
+            // The Parquet copy when the version has one (ADR 0015); versions stored before it are CSV only.
+            DatasetVersion v = t.version();
+            boolean parquet = v.parquetBlobName() != null;
+            String blob = blobs.path(parquet ? v.parquetBlobName() : v.blobName()).toAbsolutePath().toString();
+            String aad = parquet ? new String(DatasetService.parquetAad(v.datasetId(), v.version()), StandardCharsets.UTF_8)
+                    : t.dataset().id() + ":" + v.version();
+            inputs.add(new WorkerRequest.Table(in.internalName(), blob, keys.suite().name(),
+                    Base64.getEncoder().encodeToString(key.exportForWorker()), aad, cols,
+                    parquet ? WorkerRequest.Table.PARQUET : WorkerRequest.Table.CSV));
         }
         WorkerResponse r = runner.run(jobId, new WorkerRequest(inputs, plan.sql(), plan.spec().toJson(), limits));
         if (!r.ok()) return new Result.Error(r.code(), r.message());
