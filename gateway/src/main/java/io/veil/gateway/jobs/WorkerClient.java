@@ -13,6 +13,7 @@ import io.veil.sandbox.worker.InProcessSandboxRunner;
 import io.veil.sandbox.worker.SandboxRunner;
 import io.veil.sandbox.worker.WorkerRequest;
 import io.veil.sandbox.worker.WorkerResponse;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,7 +44,8 @@ class WorkerClient {
 
     WorkerClient(ZoneKeyStore keys, BlobStore blobs, @Value("${veil.sandbox.mode:bubblewrap}") String mode,
                  @Value("${veil.sandbox.memory-mb:2048}") int memoryMb, @Value("${veil.sandbox.threads:2}") int threads,
-                 @Value("${veil.sandbox.timeout-ms:120000}") long timeoutMs) {
+                 @Value("${veil.sandbox.timeout-ms:120000}") long timeoutMs,
+                 @Value("${veil.sandbox.warm-workers:1}") int warmWorkers) {
         this.keys = keys;
         this.blobs = blobs;
         this.limits = new WorkerRequest.Limits(memoryMb, threads, timeoutMs, 100_000);
@@ -53,7 +55,8 @@ class WorkerClient {
         } else if (mode.equals("bubblewrap")) {
             Optional<String> why = BubblewrapSandboxRunner.unavailableReason();
             this.unavailable = why.orElse(null);
-            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner() : null;
+            // Pre-started workers (ADR 0016) are started with exactly the limits every job of this node uses.
+            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner(Math.max(0, warmWorkers), limits) : null;
             why.ifPresent(w -> log.warn("sandbox unavailable, jobs will fail closed: {}", w));
         } else {
             throw new IllegalArgumentException("veil.sandbox.mode must be bubblewrap or in-process-unsafe");
@@ -91,5 +94,11 @@ class WorkerClient {
 
     void cancel(String jobId) {
         if (runner != null) runner.cancel(jobId);
+    }
+
+    /** Stops idle warm workers with the application context (they would also die with this JVM). */
+    @PreDestroy
+    void close() throws Exception {
+        if (runner instanceof AutoCloseable c) c.close();
     }
 }
