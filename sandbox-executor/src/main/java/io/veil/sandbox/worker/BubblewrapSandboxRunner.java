@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The default runner: each job gets a fresh worker JVM under bubblewrap — all namespaces unshared
@@ -157,17 +158,28 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
                 // the worker died before reading; reported below from its exit
             }
             long deadline = limits.timeoutMs() + 15_000; // JVM start and load are outside the query deadline
-            if (!p.waitFor(deadline, TimeUnit.MILLISECONDS)) {
+            byte[] body;
+            try {
+                // The worker closes stdout right after its answer: take it then, not after the JVM and the
+                // sandbox have torn down (that costs a few hundred ms). The worker is exiting anyway.
+                body = out.get(deadline, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its time limit");
             }
-            byte[] body = out.get(5, TimeUnit.SECONDS);
+            WorkerResponse answer = parse(body);
+            if (answer != null) {
+                CompletableFuture.delayedExecutor(10, TimeUnit.SECONDS).execute(p::destroyForcibly); // no-op once it has exited
+                return answer;
+            }
+            // No complete answer: the worker died; its exit status says why.
+            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             if (p.exitValue() == 3) return WorkerResponse.error(WorkerResponse.MEMORY, "the job exceeded its memory limit");
             if (p.exitValue() == 137 || p.exitValue() == 152) {
                 return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its CPU time limit");
             }
-            if (body.length == 0) return WorkerResponse.error(WorkerResponse.CRASHED, "the worker ended without an answer");
-            return JSON.readValue(body, WorkerResponse.class);
+            return WorkerResponse.error(WorkerResponse.CRASHED, body.length == 0 ? "the worker ended without an answer"
+                    : "the worker's answer was unreadable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -260,6 +272,15 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
 
     private static boolean isBootJar(String cp) {
         return !cp.contains(File.pathSeparator) && cp.endsWith(".jar");
+    }
+
+    private static WorkerResponse parse(byte[] body) {
+        if (body.length == 0) return null;
+        try {
+            return JSON.readValue(body, WorkerResponse.class);
+        } catch (IOException e) {
+            return null; // truncated: the worker was killed while answering
+        }
     }
 
     private static byte[] readAll(InputStream in) {

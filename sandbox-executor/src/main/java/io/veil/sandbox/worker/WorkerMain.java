@@ -68,8 +68,9 @@ public final class WorkerMain {
         } catch (Exception e) {
             resp = WorkerResponse.error(WorkerResponse.CRASHED, "the worker could not read its request");
         }
-        JSON.writeValue(System.out, resp);
+        JSON.writeValue(System.out, resp); // closes stdout: the runner takes the answer at EOF, before this JVM has exited
         System.out.flush();
+        System.out.close();
         System.exit(0);
     }
 
