@@ -136,6 +136,7 @@ public final class ParquetCopy implements Closeable {
                 s.execute("SET autoload_known_extensions=false");
                 s.execute("SET threads=2");
                 s.execute("SET memory_limit='1GB'");
+                s.execute("SET preserve_insertion_order=false"); // ~20 % faster COPY; row order means nothing to a job
                 s.execute("SET temp_directory='" + dir.resolve("spill") + "'"); // spill stays in RAM too
                 s.execute("COPY (SELECT * FROM read_csv('" + csv + "', " + readerOptions(schema) + ")) TO '" + parquet
                         + "' (FORMAT parquet)");
