@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Packages this work tree's modules and resolves them from the reactor (their target/ jars), so a run
 # measures this checkout and never installs into or reads Veil snapshots from ~/.m2.
-mvn -B -q -ntp -o -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
+mvn -B -q -ntp -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
 CP="bench/target/classes:$(cat bench/target/classpath.txt)"
 main="$1"; shift
 exec java -Xmx8g -cp "$CP" "io.veil.bench.$main" "$@"
