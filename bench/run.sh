@@ -3,8 +3,9 @@
 # Builds what it needs first; results print to stdout (copy them into docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -pl bench -am install -DskipTests
-mvn -B -q -ntp -pl bench dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+# Packages this work tree's modules and resolves them from the reactor (their target/ jars), so a run
+# measures this checkout and never installs into or reads Veil snapshots from ~/.m2.
+mvn -B -q -ntp -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
 CP="bench/target/classes:$(cat bench/target/classpath.txt)"
 main="$1"; shift
 exec java -Xmx8g -cp "$CP" "io.veil.bench.$main" "$@"

@@ -31,7 +31,8 @@ import java.util.Map;
 
 /**
  * Sandboxed aggregate job over an encrypted dataset vs plain DuckDB on the same data as plaintext
- * Parquet, in one run. Usage: bench/run.sh jobs.JobBench [rows] (default 10,000,000).
+ * Parquet, in one run. Usage: bench/run.sh jobs.JobBench [rows] [parquet|csv] [proven|unknown]
+ * (default 10,000,000, parquet, proven: the entity uniqueness ingest would record).
  * The Veil path is analysis + planning + a fresh bubblewrap worker (JVM start, decrypt, load,
  * query, k-threshold enforcement); the baseline is one in-process DuckDB query on Parquet.
  */
@@ -45,6 +46,11 @@ public final class JobBench {
         Files.createDirectories(dir);
         Path parquet = dir.resolve("residents.parquet");
         Path blob = dir.resolve("residents.enc");
+        Path parquetBlob = dir.resolve("residents.parquet.enc");
+        // Input format of the Veil job: parquet (the default since ADR 0015) or csv (versions stored before it).
+        String format = args.length > 1 ? args[1] : WorkerRequest.Table.PARQUET;
+        // Entity uniqueness: "proven" computes it exactly as ingest does (ParquetCopy); "unknown" forces COUNT(DISTINCT).
+        boolean useUniqueness = args.length <= 2 || !args[2].equals("unknown");
         DataKey key = DataKey.generate(Suite.INTL);
         String gen = "SELECT 'P' || i AS person_id, 'district_' || (i % 16) AS district, "
                 + "CASE WHEN i % 4 = 0 THEN '18-29' WHEN i % 4 = 1 THEN '30-44' WHEN i % 4 = 2 THEN '45-59' ELSE '60+' END AS age_band, "
@@ -59,9 +65,22 @@ public final class JobBench {
                 in.transferTo(out);
             }
             Files.delete(csv);
+            try (InputStream in = Files.newInputStream(parquet);
+                 OutputStream out = key.encryptingStream(Files.newOutputStream(parquetBlob), "bench:1:parquet".getBytes(StandardCharsets.UTF_8))) {
+                in.transferTo(out);
+            }
         }
-        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes)%n", rows,
-                (System.nanoTime() - tGen) / 1e9, Files.size(parquet), Files.size(blob));
+        boolean unique = false;
+        if (useUniqueness) {
+            try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COUNT(*) = COUNT(DISTINCT person_id) FROM read_parquet('" + parquet + "')")) {
+                unique = rs.next() && rs.getBoolean(1);
+            }
+        }
+        DatasetRules rules = new DatasetRules("person_id", 10, null, unique);
+        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes, encrypted parquet %,d bytes); "
+                + "Veil job reads %s, entity unique per row: %s%n", rows, (System.nanoTime() - tGen) / 1e9, Files.size(parquet),
+                Files.size(blob), Files.size(parquetBlob), format, useUniqueness ? String.valueOf(unique) : "unknown");
 
         // Baseline: plain DuckDB over plaintext Parquet, warm, best of 3.
         double baseline = Double.MAX_VALUE;
@@ -80,28 +99,37 @@ public final class JobBench {
         var cols = List.of(new ColumnSchema("person_id", "VARCHAR", ColumnRole.ENTITY_ID),
                 new ColumnSchema("district", "VARCHAR", ColumnRole.DIMENSION), new ColumnSchema("age_band", "VARCHAR", ColumnRole.DIMENSION),
                 new ColumnSchema("income", "BIGINT", ColumnRole.METRIC));
-        BubblewrapSandboxRunner runner = new BubblewrapSandboxRunner();
-        List<double[]> runs = new ArrayList<>();
-        WorkerResponse last = null;
-        for (int i = 0; i < 3; i++) {
-            long t0 = System.nanoTime();
-            var analysed = (AnalysisResult.Accepted) new SqlAnalyzer().analyze(SQL, Map.of("residents", new TableBinding("ds", "residents", cols)));
-            var planned = (PlanResult.Planned) new QueryPlanner().plan(analysed.query(), Map.of("ds", new DatasetRules("person_id", 10, null)), 1000);
-            ExecutionPlan plan = planned.plan();
-            long t1 = System.nanoTime();
-            var table = new WorkerRequest.Table("t0", blob.toString(), "INTL", Base64.getEncoder().encodeToString(key.exportForWorker()),
-                    "bench:1", cols.stream().map(c -> new WorkerRequest.Column(c.name(), c.type())).toList());
-            last = runner.run("bench", new WorkerRequest(List.of(table), plan.sql(), plan.spec().toJson(),
-                    new WorkerRequest.Limits(8192, 2, 600_000, 100_000)));
-            long t2 = System.nanoTime();
-            if (!last.ok()) throw new IllegalStateException("sandbox run failed: " + last.code());
-            runs.add(new double[]{(t2 - t0) / 1e9, (t1 - t0) / 1e9});
+        // Two Veil paths: a pre-started warm worker (the gateway default, ADR 0016; each run waits until the
+        // pool's replacement is warm, i.e. jobs arriving a few seconds apart) and a fresh worker per job.
+        WorkerRequest.Limits limits = new WorkerRequest.Limits(8192, 2, 600_000, 100_000);
+        Map<String, Veil> veil = new java.util.LinkedHashMap<>();
+        for (String mode : List.of("warm", "fresh")) {
+            try (BubblewrapSandboxRunner runner = mode.equals("warm") ? new BubblewrapSandboxRunner(1, limits) : new BubblewrapSandboxRunner()) {
+                Veil v = new Veil();
+                for (int i = 0; i < 3; i++) {
+                    if (mode.equals("warm") && !runner.awaitWarmWorker(120_000)) throw new IllegalStateException("no warm worker");
+                    long t0 = System.nanoTime();
+                    var analysed = (AnalysisResult.Accepted) new SqlAnalyzer().analyze(SQL, Map.of("residents", new TableBinding("ds", "residents", cols)));
+                    var planned = (PlanResult.Planned) new QueryPlanner().plan(analysed.query(), Map.of("ds", rules), 1000);
+                    ExecutionPlan plan = planned.plan();
+                    long t1 = System.nanoTime();
+                    boolean pq = format.equals(WorkerRequest.Table.PARQUET);
+                    var table = new WorkerRequest.Table("t0", (pq ? parquetBlob : blob).toString(), "INTL",
+                            Base64.getEncoder().encodeToString(key.exportForWorker()), pq ? "bench:1:parquet" : "bench:1",
+                            cols.stream().map(c -> new WorkerRequest.Column(c.name(), c.type())).toList(), format);
+                    WorkerResponse r = runner.run("bench", new WorkerRequest(List.of(table), plan.sql(), plan.spec().toJson(), limits));
+                    long t2 = System.nanoTime();
+                    if (!r.ok()) throw new IllegalStateException("sandbox run failed: " + r.code());
+                    v.add((t2 - t0) / 1e9, (t1 - t0) / 1e9, r);
+                }
+                veil.put(mode, v);
+            }
         }
         // Second baseline: the same enforcing (rewritten) SQL the worker runs — per-group COUNT(DISTINCT
         // entity) for the k-threshold — in-process on plaintext Parquet. Separates the cost of privacy
         // enforcement from the cost of isolation and encryption.
         var analysedOnce = (AnalysisResult.Accepted) new SqlAnalyzer().analyze(SQL, Map.of("residents", new TableBinding("ds", "residents", cols)));
-        var plannedOnce = (PlanResult.Planned) new QueryPlanner().plan(analysedOnce.query(), Map.of("ds", new DatasetRules("person_id", 10, null)), 1000);
+        var plannedOnce = (PlanResult.Planned) new QueryPlanner().plan(analysedOnce.query(), Map.of("ds", rules), 1000);
         double enforcing = Double.MAX_VALUE;
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("SET threads=2");
@@ -114,15 +142,37 @@ public final class JobBench {
                 if (i > 0) enforcing = Math.min(enforcing, (System.nanoTime() - t0) / 1e9);
             }
         }
-        double best = runs.stream().mapToDouble(r -> r[0]).min().orElseThrow();
-        double analysis = runs.stream().mapToDouble(r -> r[1]).min().orElseThrow();
-        var st = last.stats();
+        Veil warm = veil.get("warm");
+        Veil fresh = veil.get("fresh");
         System.out.println();
-        System.out.printf("| rows | plain DuckDB on Parquet (s) | same enforcing SQL on Parquet (s) | Veil sandboxed job (s) | job / plain | job / enforcing |%n|---|---|---|---|---|---|%n");
-        System.out.printf("| %,d | %.3f | %.3f | %.3f | %.1f× | %.1f× |%n", rows, baseline, enforcing, best, best / baseline, best / enforcing);
+        System.out.printf("| rows | plain DuckDB on Parquet (s) | same enforcing SQL on Parquet (s) | Veil job, warm worker (s) | Veil job, fresh worker (s) "
+                + "| warm job / plain | warm job / enforcing |%n|---|---|---|---|---|---|---|%n");
+        System.out.printf("| %,d | %.3f | %.3f | %.3f | %.3f | %.1f× | %.1f× |%n", rows, baseline, enforcing, warm.best, fresh.best,
+                warm.best / baseline, warm.best / enforcing);
         System.out.println();
-        System.out.printf("Where the time goes (last run): analysis+plan %.3f s, worker start %d ms, decrypt+load %d ms, query %d ms, "
-                + "enforce %d ms; released %d rows, suppressed %d%n", analysis, st.workerStartMillis(), st.decryptLoadMillis(),
-                st.queryMillis(), st.enforceMillis(), last.table().rows().size(), last.rowsSuppressed());
+        for (var e : veil.entrySet()) {
+            var st = e.getValue().last.stats();
+            System.out.printf("%s worker, last run: analysis+plan %.3f s, worker start %d ms, decrypt+load %d ms, query %d ms, enforce %d ms; "
+                    + "released %d rows, suppressed %d%n", e.getKey(), e.getValue().analysis, st.workerStartMillis(), st.decryptLoadMillis(),
+                    st.queryMillis(), st.enforceMillis(), e.getValue().last.table().rows().size(), e.getValue().last.rowsSuppressed());
+            System.out.printf("  each run (total s, worker start / decrypt+load / query / enforce ms): %s%n", String.join(", ", e.getValue().phases));
+        }
+    }
+
+    /** Best total, best analysis+plan, the last response and every run's phases of one Veil path. */
+    private static final class Veil {
+        double best = Double.MAX_VALUE;
+        double analysis = Double.MAX_VALUE;
+        WorkerResponse last;
+        final List<String> phases = new ArrayList<>();
+
+        void add(double total, double plan, WorkerResponse r) {
+            best = Math.min(best, total);
+            analysis = Math.min(analysis, plan);
+            last = r;
+            var ps = r.stats();
+            phases.add(String.format("%.2f (%d/%d/%d/%d)", total, ps.workerStartMillis(), ps.decryptLoadMillis(), ps.queryMillis(),
+                    ps.enforceMillis()));
+        }
     }
 }

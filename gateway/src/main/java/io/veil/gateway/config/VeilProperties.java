@@ -26,9 +26,14 @@ public record VeilProperties(
                        @DefaultValue("INTL") Suite suite,
                        @DefaultValue("change-me-local-only") String keystorePassword) {}
 
-    /** Upload limits; a larger upload is refused with UPLOAD_TOO_LARGE while it streams. */
+    /**
+     * Upload limits; a larger upload is refused with UPLOAD_TOO_LARGE while it streams.
+     * {@code parquetSpoolMaxBytes}: RAM (/dev/shm) one upload may use for its Parquet copy (ADR 0015);
+     * a larger version is stored as CSV only; 0 turns the Parquet copy off.
+     */
     public record Upload(@DefaultValue("2147483648") long maxBytes,
-                         @DefaultValue("65536") int maxMetadataBytes) {}
+                         @DefaultValue("65536") int maxMetadataBytes,
+                         @DefaultValue("4294967296") long parquetSpoolMaxBytes) {}
 
     /**
      * Identity: {@code embedded=true} runs the Spring Authorization Server inside the gateway

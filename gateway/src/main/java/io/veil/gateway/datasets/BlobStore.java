@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  */
 @Component
 public class BlobStore {
-    private static final Pattern NAME = Pattern.compile("[a-f0-9-]{36}\\.v[0-9]{1,6}\\.enc");
+    private static final Pattern NAME = Pattern.compile("[a-f0-9-]{36}\\.v[0-9]{1,6}(\\.parquet)?\\.enc");
     private final Path dir;
 
     public BlobStore(VeilProperties props) {
@@ -38,6 +38,11 @@ public class BlobStore {
 
     public static String blobName(String datasetId, int version) {
         return datasetId + ".v" + version + ".enc";
+    }
+
+    /** The version's encrypted Parquet copy (ADR 0015), beside its CSV blob and under the same data key. */
+    public static String parquetBlobName(String datasetId, int version) {
+        return datasetId + ".v" + version + ".parquet.enc";
     }
 
     /** A new temp blob; write ciphertext to {@link Pending#out()}, then {@link #commit} or {@link Pending#discard()}. */

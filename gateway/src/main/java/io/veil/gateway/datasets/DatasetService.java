@@ -9,6 +9,7 @@ import io.veil.gateway.ingest.CsvIngest;
 import io.veil.gateway.ingest.IngestException;
 import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
+import io.veil.gateway.ingest.ParquetCopy;
 import io.veil.gateway.ingest.ParquetIngest;
 import io.veil.gateway.ingest.UploadFormat;
 import io.veil.gateway.ledger.LedgerOutbox;
@@ -111,7 +112,7 @@ public class DatasetService {
                 throw ApiException.conflict("DATASET_NAME_TAKEN", "your organisation already has a dataset named " + meta.name());
             }
         } catch (RuntimeException e) {
-            blobs.delete(s.version().blobName());
+            deleteBlobs(s.version());
             throw e;
         }
         return new Registered(d, s.version());
@@ -143,13 +144,18 @@ public class DatasetService {
             }));
             if (!added) throw ApiException.conflict("VERSION_CONFLICT", "another version was added concurrently; retry");
         } catch (RuntimeException e) {
-            blobs.delete(s.version().blobName());
+            deleteBlobs(s.version());
             throw e;
         }
         return new Registered(store.find(datasetId).orElseThrow(), s.version());
     }
 
     private record Stored(DatasetVersion version) {}
+
+    private void deleteBlobs(DatasetVersion v) {
+        blobs.delete(v.blobName());
+        if (v.parquetBlobName() != null) blobs.delete(v.parquetBlobName());
+    }
 
     /** Ingests + encrypts the data stream into a committed blob. Cleans up on any failure. */
     private Stored ingest(InputStream data, String fileName, String contentType, String datasetId, int version,
@@ -167,7 +173,9 @@ public class DatasetService {
             throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
         }
         IngestResult result;
-        try (InputStream raw = new BufferedInputStream(data, 1 << 16)) {
+        ParquetCopy.Converted parquet;
+        try (ParquetCopy copy = ParquetCopy.start(props.upload().parquetSpoolMaxBytes());
+             InputStream raw = new BufferedInputStream(data, 1 << 16)) {
             raw.mark(8);
             byte[] head = raw.readNBytes(4);
             raw.reset();
@@ -175,12 +183,14 @@ public class DatasetService {
             IngestLimits limits = IngestLimits.defaults().withMaxBytes(props.upload().maxBytes());
             // Parsing on this thread, encryption on another: two cores per upload (docs/benchmarks.md).
             try (OutputStream enc = new PipelinedOutputStream(dataKey.encryptingStream(pending.out(), aad))) {
+                OutputStream sink = copy.tee(enc);
                 result = format == UploadFormat.PARQUET
-                        ? ParquetIngest.ingest(raw, roles, limits, enc)
-                        : CsvIngest.ingest(raw, roles, limits, enc);
+                        ? ParquetIngest.ingest(raw, roles, limits, sink)
+                        : CsvIngest.ingest(raw, roles, limits, sink);
             }
             afterData.run();
             blobs.commit(pending, blobName);
+            parquet = storeParquet(copy, result, dataKey, datasetId, version);
         } catch (IngestException e) {
             pending.discard();
             throw new ApiException(statusOf(e.code()), e.code(), e.getMessage());
@@ -194,23 +204,65 @@ public class DatasetService {
             pending.discard();
             throw e;
         }
-        ZoneKeyStore.WrappedKey wrapped = keys.wrap(dataKey);
+        String parquetName = parquet == null ? null : BlobStore.parquetBlobName(datasetId, version);
         long size;
+        ZoneKeyStore.WrappedKey wrapped;
         try {
+            wrapped = keys.wrap(dataKey);
             size = blobs.size(blobName);
         } catch (IOException e) {
-            blobs.delete(blobName);
+            deleteBlobs(blobName, parquetName);
             throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
+        } catch (RuntimeException e) {
+            deleteBlobs(blobName, parquetName);
+            throw e;
         }
         try {
             DatasetVersion v = new DatasetVersion(datasetId, version, result.sha256Hex(), result.rowCount(), size,
                     json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
-                    Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now());
+                    Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now(),
+                    parquetName, parquet == null ? null : parquet.uniqueEntityColumn());
             return new Stored(v);
         } catch (Exception e) {
-            blobs.delete(blobName);
+            deleteBlobs(blobName, parquetName);
             throw new IllegalStateException("cannot serialise schema", e);
         }
+    }
+
+    private void deleteBlobs(String csvBlob, String parquetBlob) {
+        blobs.delete(csvBlob);
+        if (parquetBlob != null) blobs.delete(parquetBlob);
+    }
+
+    /**
+     * Stores the version's encrypted Parquet copy (ADR 0015) under the same data key, with its own
+     * associated data so neither blob can stand in for the other. Null, with nothing left behind,
+     * when no copy could be made: the version is then CSV only, as versions stored before were.
+     */
+    private ParquetCopy.Converted storeParquet(ParquetCopy copy, IngestResult result, DataKey dataKey, String datasetId, int version) {
+        BlobStore.Pending p;
+        try {
+            p = blobs.create();
+        } catch (IOException e) {
+            return null;
+        }
+        try {
+            var converted = copy.convert(result.schema(), dataKey, parquetAad(datasetId, version), p.out());
+            if (converted.isEmpty()) {
+                p.discard();
+                return null;
+            }
+            blobs.commit(p, BlobStore.parquetBlobName(datasetId, version));
+            return converted.get();
+        } catch (IOException | RuntimeException e) {
+            p.discard();
+            return null;
+        }
+    }
+
+    /** Associated data of a version's Parquet copy; the CSV blob's is {@code "<datasetId>:<version>"}. */
+    public static byte[] parquetAad(String datasetId, int version) {
+        return (datasetId + ":" + version + ":parquet").getBytes(StandardCharsets.UTF_8);
     }
 
     private static HttpStatus statusOf(String code) {

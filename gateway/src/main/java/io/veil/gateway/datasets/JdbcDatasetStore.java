@@ -51,9 +51,10 @@ public class JdbcDatasetStore implements DatasetStore {
 
     private void insertVersion(DatasetVersion v) {
         jdbc.update("INSERT INTO dataset_versions(dataset_id,version,digest,row_count,size_bytes,schema_json,stats_json,"
-                        + "blob_name,wrapped_key,zone_key_version,created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        + "blob_name,wrapped_key,zone_key_version,created_at,parquet_blob_name,unique_entity_column) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 v.datasetId(), v.version(), v.digest(), v.rowCount(), v.sizeBytes(), v.schemaJson(), v.statsJson(),
-                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()));
+                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()), v.parquetBlobName(), v.uniqueEntityColumn());
     }
 
     @Override
@@ -114,7 +115,9 @@ public class JdbcDatasetStore implements DatasetStore {
 
     @Override
     public List<String> allBlobNames() {
-        return jdbc.queryForList("SELECT blob_name FROM dataset_versions", String.class);
+        List<String> names = new ArrayList<>(jdbc.queryForList("SELECT blob_name FROM dataset_versions", String.class));
+        names.addAll(jdbc.queryForList("SELECT parquet_blob_name FROM dataset_versions WHERE parquet_blob_name IS NOT NULL", String.class));
+        return names;
     }
 
     @Override
@@ -163,5 +166,5 @@ public class JdbcDatasetStore implements DatasetStore {
             rs.getString("dataset_id"), rs.getInt("version"), rs.getString("digest"), rs.getLong("row_count"),
             rs.getLong("size_bytes"), rs.getString("schema_json"), rs.getString("stats_json"),
             rs.getString("blob_name"), rs.getString("wrapped_key"), rs.getString("zone_key_version"),
-            rs.getTimestamp("created_at").toInstant());
+            rs.getTimestamp("created_at").toInstant(), rs.getString("parquet_blob_name"), rs.getString("unique_entity_column"));
 }

@@ -207,7 +207,10 @@ class JobExecution {
             int perEntity = (int) offer.rules().maxRowsPerEntity().orElse(1);
             return new DatasetRules.Privacy(p.microEpsilonPerQuery() / 1e6, bounds, perEntity);
         }).orElse(null);
-        return new DatasetRules(entity, offer.rules().minEntities(), dp);
+        // Exact, and fail-closed: only a column the ingest of this very version proved non-null and unique
+        // per row lets the planner count rows instead of distinct entities (ADR 0015); null means unknown.
+        boolean oneRowPerEntity = entity != null && entity.equals(t.version().uniqueEntityColumn());
+        return new DatasetRules(entity, offer.rules().minEntities(), dp, oneRowPerEntity);
     }
 
     private String seal(String jobId, ResultTable table) {

@@ -3,6 +3,8 @@ package io.veil.gateway.jobs;
 import io.veil.crypto.DataKey;
 import io.veil.crypto.ZoneKeyStore;
 import io.veil.gateway.datasets.BlobStore;
+import io.veil.gateway.datasets.DatasetService;
+import io.veil.gateway.datasets.DatasetVersion;
 import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.plan.ExecutionPlan;
 import io.veil.sandbox.plan.TableInput;
@@ -11,11 +13,13 @@ import io.veil.sandbox.worker.InProcessSandboxRunner;
 import io.veil.sandbox.worker.SandboxRunner;
 import io.veil.sandbox.worker.WorkerRequest;
 import io.veil.sandbox.worker.WorkerResponse;
+import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -40,7 +44,8 @@ class WorkerClient {
 
     WorkerClient(ZoneKeyStore keys, BlobStore blobs, @Value("${veil.sandbox.mode:bubblewrap}") String mode,
                  @Value("${veil.sandbox.memory-mb:2048}") int memoryMb, @Value("${veil.sandbox.threads:2}") int threads,
-                 @Value("${veil.sandbox.timeout-ms:120000}") long timeoutMs) {
+                 @Value("${veil.sandbox.timeout-ms:120000}") long timeoutMs,
+                 @Value("${veil.sandbox.warm-workers:1}") int warmWorkers) {
         this.keys = keys;
         this.blobs = blobs;
         this.limits = new WorkerRequest.Limits(memoryMb, threads, timeoutMs, 100_000);
@@ -50,7 +55,8 @@ class WorkerClient {
         } else if (mode.equals("bubblewrap")) {
             Optional<String> why = BubblewrapSandboxRunner.unavailableReason();
             this.unavailable = why.orElse(null);
-            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner() : null;
+            // Pre-started workers (ADR 0016) are started with exactly the limits every job of this node uses.
+            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner(Math.max(0, warmWorkers), limits) : null;
             why.ifPresent(w -> log.warn("sandbox unavailable, jobs will fail closed: {}", w));
         } else {
             throw new IllegalArgumentException("veil.sandbox.mode must be bubblewrap or in-process-unsafe");
@@ -71,9 +77,15 @@ class WorkerClient {
                     Base64.getDecoder().decode(t.version().wrappedKey())));
             List<WorkerRequest.Column> cols = t.binding().columns().stream()
                     .map(c -> new WorkerRequest.Column(c.name(), c.type())).toList();
-            inputs.add(new WorkerRequest.Table(in.internalName(), blobs.path(t.version().blobName()).toAbsolutePath().toString(),
-                    keys.suite().name(), Base64.getEncoder().encodeToString(key.exportForWorker()),
-                    t.dataset().id() + ":" + t.version().version(), cols));
+            // The Parquet copy when the version has one (ADR 0015); versions stored before it are CSV only.
+            DatasetVersion v = t.version();
+            boolean parquet = v.parquetBlobName() != null;
+            String blob = blobs.path(parquet ? v.parquetBlobName() : v.blobName()).toAbsolutePath().toString();
+            String aad = parquet ? new String(DatasetService.parquetAad(v.datasetId(), v.version()), StandardCharsets.UTF_8)
+                    : t.dataset().id() + ":" + v.version();
+            inputs.add(new WorkerRequest.Table(in.internalName(), blob, keys.suite().name(),
+                    Base64.getEncoder().encodeToString(key.exportForWorker()), aad, cols,
+                    parquet ? WorkerRequest.Table.PARQUET : WorkerRequest.Table.CSV));
         }
         return run(jobId, inputs, plan.sql(), plan.spec().toJson());
     }
@@ -88,5 +100,11 @@ class WorkerClient {
 
     void cancel(String jobId) {
         if (runner != null) runner.cancel(jobId);
+    }
+
+    /** Stops idle warm workers with the application context (they would also die with this JVM). */
+    @PreDestroy
+    void close() throws Exception {
+        if (runner instanceof AutoCloseable c) c.close();
     }
 }

@@ -9,8 +9,16 @@ import java.util.Map;
  *                     (e.g. public reference data) and gets no threshold
  * @param minEntities  k: minimum distinct entities behind every released row
  * @param dp           differential privacy, or null
+ * @param oneRowPerEntity true only if ingest proved {@code entityColumn} non-null and unique per row
+ *                     of this version (ADR 0015); false when not, or unknown — then entities are
+ *                     always counted with COUNT(DISTINCT)
  */
-public record DatasetRules(String entityColumn, int minEntities, Privacy dp) {
+public record DatasetRules(String entityColumn, int minEntities, Privacy dp, boolean oneRowPerEntity) {
+    /** Rules with entity uniqueness unknown (the fail-closed default). */
+    public DatasetRules(String entityColumn, int minEntities, Privacy dp) {
+        this(entityColumn, minEntities, dp, false);
+    }
+
     /**
      * @param epsilonPerQuery    ε charged per run
      * @param contributionBounds per METRIC column name: {lo, hi}, the clamp for SUM/AVG arguments

@@ -26,7 +26,8 @@ import java.util.Map;
  *   <li>CAST turned into TRY_CAST, so a bad value yields NULL rather than an error that would tell the
  *       consumer a hidden value exists;</li>
  *   <li>LIMIT and DISTINCT moved into the enforcer, so they apply after suppression;</li>
- *   <li>a hidden COUNT(DISTINCT entity) per protected table occurrence;</li>
+ *   <li>a hidden COUNT(DISTINCT entity) per protected table occurrence — or a plain COUNT(entity) when
+ *       {@link #rowsAreEntities()} holds, which is the same number, computed far more cheaply;</li>
  *   <li>with DP: rows per entity bounded after joins and filters, SUM/AVG arguments clamped, AVG split
  *       into a noisy sum and a noisy count.</li>
  * </ul>
@@ -86,7 +87,7 @@ final class Rewriter {
             ((ObjectNode) select.get(i)).put("alias", q.items().get(i).name());
         }
         return dp.isEmpty() ? thresholdOnly(tree, k) : new DpRewrite(parser, q, tree, protectedTables, dp.get(0), k,
-                maxOutputRows, inputs).build();
+                maxOutputRows, inputs, rowsAreEntities()).build();
     }
 
     private void protection(TableRef t) {
@@ -121,6 +122,16 @@ final class Rewriter {
         base.put("alias", t.alias());
     }
 
+    /**
+     * True when every row the query aggregates is a different entity: the query reads a single table
+     * occurrence (no join, self-joins included, can repeat a row) whose ingest proved the entity column
+     * non-null and unique per row. Then COUNT(entity) equals COUNT(DISTINCT entity) in every group, and
+     * a DP per-entity row bound of m ≥ 1 holds without enforcing it. Anything else, or unknown: false.
+     */
+    private boolean rowsAreEntities() {
+        return q.tables().size() == 1 && protectedTables.size() == 1 && protectedTables.get(0).rules().oneRowPerEntity();
+    }
+
     private ExecutionPlan thresholdOnly(ObjectNode tree, int k) {
         ArrayNode select = (ArrayNode) tree.get("select_list");
         List<EntityCount> counts = new ArrayList<>();
@@ -128,7 +139,7 @@ final class Rewriter {
         for (int j = 0; j < protectedTables.size(); j++) {
             Protected p = protectedTables.get(j);
             String name = "__veil_k_" + j;
-            select.add(Nodes.aliased(Nodes.function("count", true, Nodes.column(p.table().alias(), p.entity())), name));
+            select.add(Nodes.aliased(Nodes.function("count", !rowsAreEntities(), Nodes.column(p.table().alias(), p.entity())), name));
             counts.add(new EntityCount(name, false, 0));
             hidden.add(name);
         }
@@ -150,9 +161,11 @@ final class Rewriter {
         private final int maxOutputRows;
         private final List<TableInput> inputs;
         private final Map<String, String[]> innerColumns = new LinkedHashMap<>();
+        private final boolean rowsAreEntities;
 
         DpRewrite(DuckDbParser parser, AnalyzedQuery q, ObjectNode tree, List<Protected> prot, Protected dpTable, int k,
-                  int maxOutputRows, List<TableInput> inputs) {
+                  int maxOutputRows, List<TableInput> inputs, boolean rowsAreEntities) {
+            this.rowsAreEntities = rowsAreEntities;
             this.parser = parser;
             this.q = q;
             this.tree = tree;
@@ -212,7 +225,7 @@ final class Rewriter {
             List<EntityCount> counts = new ArrayList<>();
             for (int j = 0; j < prot.size(); j++) {
                 String name = "__veil_k_" + j;
-                select.add(Nodes.aliased(Nodes.function("count", true, Nodes.column("__veil_e_" + j)), name));
+                select.add(Nodes.aliased(Nodes.function("count", !rowsAreEntities, Nodes.column("__veil_e_" + j)), name));
                 boolean noisy = prot.get(j) == dpTable;
                 counts.add(new EntityCount(name, noisy, noisy && q.grouped() ? m : 1));
                 hidden.add(name);
@@ -224,9 +237,10 @@ final class Rewriter {
             EnforcementSpec spec = new EnforcementSpec(1, k, q.grouped(), maxOutputRows, q.limit(), q.distinct(), outputs,
                     counts, hidden, dp);
             String entity = Nodes.quote("__veil_e_" + prot.indexOf(dpTable));
-            String sql = "WITH \"__veil_rows\" AS (" + innerSql + "), \"__veil_b\" AS (SELECT * FROM \"__veil_rows\" "
-                    + "QUALIFY row_number() OVER (PARTITION BY " + entity + " ORDER BY random()) <= " + m + ") "
-                    + parser.deserialize(tree);
+            // One row per entity already meets any bound m >= 1 (validated above); the window would only cost time.
+            String bounded = rowsAreEntities ? "SELECT * FROM \"__veil_rows\""
+                    : "SELECT * FROM \"__veil_rows\" QUALIFY row_number() OVER (PARTITION BY " + entity + " ORDER BY random()) <= " + m;
+            String sql = "WITH \"__veil_rows\" AS (" + innerSql + "), \"__veil_b\" AS (" + bounded + ") " + parser.deserialize(tree);
             return new ExecutionPlan(sql, inputs, spec);
         }
 

@@ -2,6 +2,8 @@ package io.veil.sandbox.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The default runner: each job gets a fresh worker JVM under bubblewrap — all namespaces unshared
@@ -22,22 +25,53 @@ import java.util.concurrent.TimeUnit;
  * system libraries, the JDK, the worker's classpath and the job's own ciphertext files, and a
  * RAM-backed /tmp as its only writable place — plus prlimit CPU-time, file-size and descriptor
  * limits. Keys travel only over the stdin pipe. See docs/sandbox.md.
+ *
+ * <p>With warm workers (ADR 0016) up to that many such processes are started ahead of time with the
+ * same flags but no input mounts; a job takes one, which receives the job's ciphertexts over the same
+ * stdin pipe, serves that one job and exits. Without an idle warm worker a job gets a fresh one as above.
  */
-public final class BubblewrapSandboxRunner implements SandboxRunner {
+public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final String javaHome;
     private final String classpath;
     private final int heapMb;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
+    private final WarmPool pool;
+    private final WorkerRequest.Limits poolLimits;
 
     public BubblewrapSandboxRunner() {
         this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512);
     }
 
     public BubblewrapSandboxRunner(String javaHome, String classpath, int heapMb) {
+        this(javaHome, classpath, heapMb, 0, null);
+    }
+
+    /**
+     * @param warmWorkers workers kept started and warmed ahead of time (0: none)
+     * @param poolLimits  the limits warm workers are started with; a job asking for other limits gets a fresh worker
+     */
+    public BubblewrapSandboxRunner(int warmWorkers, WorkerRequest.Limits poolLimits) {
+        this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512, warmWorkers, poolLimits);
+    }
+
+    BubblewrapSandboxRunner(String javaHome, String classpath, int heapMb, int warmWorkers, WorkerRequest.Limits poolLimits) {
         this.javaHome = javaHome;
         this.classpath = classpath;
         this.heapMb = heapMb;
+        this.poolLimits = poolLimits;
+        this.pool = warmWorkers > 0 ? new WarmPool(warmWorkers, this::startPooled) : null;
+    }
+
+    private Process startPooled() {
+        List<String> cmd = baseCommand(poolLimits);
+        cmd.addAll(javaCommand(WorkerMain.class.getName()));
+        cmd.add(WorkerMain.POOLED);
+        try {
+            return new ProcessBuilder(cmd).start(); // stderr is read only for the warm marker (WarmPool)
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** Why bubblewrap cannot be used here, or empty if it can (the gateway refuses to start jobs otherwise). */
@@ -58,12 +92,15 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
 
     @Override
     public WorkerResponse run(String jobId, WorkerRequest request) {
+        WarmPool.Pooled warm = pool != null && request.limits().equals(poolLimits) ? pool.take() : null;
+        if (warm != null) return runPooled(jobId, warm.process(), request);
         List<WorkerRequest.Table> inside = new ArrayList<>();
         List<String> cmd = baseCommand(request.limits());
         for (WorkerRequest.Table t : request.tables()) {
-            String in = "/in/" + t.internalName() + ".enc";
+            String in = "/in/" + t.internalName() + "." + t.format() + ".enc";
             cmd.addAll(List.of("--ro-bind", t.blobPath(), in));
-            inside.add(new WorkerRequest.Table(t.internalName(), in, t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns()));
+            inside.add(new WorkerRequest.Table(t.internalName(), in, t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns(),
+                    t.format()));
         }
         cmd.addAll(javaCommand(WorkerMain.class.getName()));
         WorkerRequest sandboxed = new WorkerRequest(inside, request.sql(), request.enforcement(), request.limits());
@@ -73,26 +110,76 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
         } catch (IOException e) {
             return WorkerResponse.error(WorkerResponse.UNAVAILABLE, "the sandbox could not be started");
         }
+        return serve(jobId, p, request.limits(), stdin -> JSON.writeValue(stdin, sandboxed));
+    }
+
+    /** Hands the job to a warm worker: framed JSON, then each input's ciphertext (WorkerMain --pooled). */
+    private WorkerResponse runPooled(String jobId, Process p, WorkerRequest request) {
+        List<WorkerRequest.Table> sent = new ArrayList<>();
+        for (WorkerRequest.Table t : request.tables()) {
+            sent.add(new WorkerRequest.Table(t.internalName(), "stdin", t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns(),
+                    t.format()));
+        }
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(new WorkerRequest(sent, request.sql(), request.enforcement(), request.limits()));
+        } catch (IOException e) {
+            p.destroyForcibly();
+            return WorkerResponse.error(WorkerResponse.CRASHED, "the request could not be encoded");
+        }
+        return serve(jobId, p, request.limits(), stdin -> {
+            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(stdin, 1 << 16));
+            data.writeInt(json.length);
+            data.write(json);
+            for (WorkerRequest.Table t : request.tables()) {
+                Path blob = Path.of(t.blobPath());
+                long size = Files.size(blob);
+                data.writeLong(size);
+                try (InputStream in = Files.newInputStream(blob)) {
+                    long copied = in.transferTo(data);
+                    if (copied != size) throw new IOException("blob changed while sent");
+                }
+            }
+            data.flush();
+        });
+    }
+
+    private interface Feed {
+        void write(OutputStream stdin) throws IOException;
+    }
+
+    private WorkerResponse serve(String jobId, Process p, WorkerRequest.Limits limits, Feed feed) {
         running.put(jobId, p);
         try {
             CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             try (OutputStream stdin = p.getOutputStream()) {
-                JSON.writeValue(stdin, sandboxed);
+                feed.write(stdin);
             } catch (IOException e) {
                 // the worker died before reading; reported below from its exit
             }
-            long deadline = request.limits().timeoutMs() + 15_000; // JVM start and load are outside the query deadline
-            if (!p.waitFor(deadline, TimeUnit.MILLISECONDS)) {
+            long deadline = limits.timeoutMs() + 15_000; // JVM start and load are outside the query deadline
+            byte[] body;
+            try {
+                // The worker closes stdout right after its answer: take it then, not after the JVM and the
+                // sandbox have torn down (that costs a few hundred ms). The worker is exiting anyway.
+                body = out.get(deadline, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
                 return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its time limit");
             }
-            byte[] body = out.get(5, TimeUnit.SECONDS);
+            WorkerResponse answer = parse(body);
+            if (answer != null) {
+                CompletableFuture.delayedExecutor(10, TimeUnit.SECONDS).execute(p::destroyForcibly); // no-op once it has exited
+                return answer;
+            }
+            // No complete answer: the worker died; its exit status says why.
+            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             if (p.exitValue() == 3) return WorkerResponse.error(WorkerResponse.MEMORY, "the job exceeded its memory limit");
             if (p.exitValue() == 137 || p.exitValue() == 152) {
                 return WorkerResponse.error(WorkerResponse.TIMEOUT, "the job exceeded its CPU time limit");
             }
-            if (body.length == 0) return WorkerResponse.error(WorkerResponse.CRASHED, "the worker ended without an answer");
-            return JSON.readValue(body, WorkerResponse.class);
+            return WorkerResponse.error(WorkerResponse.CRASHED, body.length == 0 ? "the worker ended without an answer"
+                    : "the worker's answer was unreadable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -109,6 +196,22 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
     public void cancel(String jobId) {
         Process p = running.get(jobId);
         if (p != null) p.destroyForcibly();
+    }
+
+    /** Stops the warm workers (running jobs are unaffected). */
+    @Override
+    public void close() {
+        if (pool != null) pool.close();
+    }
+
+    /** Test and benchmark seam: the warm pool, or null. */
+    WarmPool pool() {
+        return pool;
+    }
+
+    /** Benchmark seam: waits until a warm worker is idle (false if there is no pool or it timed out). */
+    public boolean awaitWarmWorker(long timeoutMs) throws InterruptedException {
+        return pool != null && pool.awaitWarmIdle(timeoutMs);
     }
 
     List<String> baseCommand(WorkerRequest.Limits limits) {
@@ -169,6 +272,15 @@ public final class BubblewrapSandboxRunner implements SandboxRunner {
 
     private static boolean isBootJar(String cp) {
         return !cp.contains(File.pathSeparator) && cp.endsWith(".jar");
+    }
+
+    private static WorkerResponse parse(byte[] body) {
+        if (body.length == 0) return null;
+        try {
+            return JSON.readValue(body, WorkerResponse.class);
+        } catch (IOException e) {
+            return null; // truncated: the worker was killed while answering
+        }
     }
 
     private static byte[] readAll(InputStream in) {

@@ -51,10 +51,17 @@ final class Worker {
             }
             long t0 = System.nanoTime();
             long rows = 0;
-            for (WorkerRequest.Table t : req.tables()) rows += load(c, t, scratch);
+            Path inputs = scratch.resolve("in");
+            Files.createDirectories(inputs);
+            for (WorkerRequest.Table t : req.tables()) rows += load(c, t, scratch, inputs);
             long loaded = System.nanoTime();
             try (Statement s = c.createStatement()) {
-                // After this nothing can read or write outside the database, nor change settings back.
+                // Parquet inputs stay files that the tN views read at query time; DuckDB may then touch
+                // only the directory holding this job's own decrypted inputs (nothing else is in it).
+                if (req.tables().stream().anyMatch(WorkerRequest.Table::parquet)) {
+                    s.execute("SET allowed_directories=['" + sqlPath(inputs) + "/']");
+                }
+                // After this nothing can read or write outside the database (or that directory), nor change settings back.
                 s.execute("SET enable_external_access=false");
                 s.execute("SET lock_configuration=true");
             }
@@ -84,7 +91,7 @@ final class Worker {
         }
     }
 
-    private static long load(Connection c, WorkerRequest.Table t, Path scratch) throws IOException, SQLException {
+    private static long load(Connection c, WorkerRequest.Table t, Path scratch, Path inputs) throws IOException, SQLException {
         if (!NAME.matcher(t.internalName()).matches()) throw new IllegalArgumentException("bad table name");
         StringBuilder cols = new StringBuilder("{");
         for (WorkerRequest.Column col : t.columns()) {
@@ -94,6 +101,7 @@ final class Worker {
         }
         cols.append('}');
         DataKey key = DataKey.importFromGateway(Suite.valueOf(t.suite()), Base64.getDecoder().decode(t.dataKeyBase64()));
+        if (t.parquet()) return loadParquet(c, t, key, inputs);
         Path plain = scratch.resolve(t.internalName() + ".csv");
         try {
             try {
@@ -113,6 +121,40 @@ final class Worker {
         } finally {
             Files.deleteIfExists(plain);
         }
+    }
+
+    /**
+     * Decrypts the Parquet copy into the RAM scratch and exposes it as a view with the catalog's
+     * column names and types (a file whose columns do not match fails the job). The file stays until
+     * the worker exits: its tmpfs dies with the sandbox.
+     */
+    private static long loadParquet(Connection c, WorkerRequest.Table t, DataKey key, Path inputs) throws SQLException {
+        Path plain = inputs.resolve(t.internalName() + ".parquet");
+        try {
+            key.decryptFile(Path.of(t.blobPath()), plain, t.associatedData().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new Tampered();
+        }
+        StringBuilder select = new StringBuilder();
+        for (WorkerRequest.Column col : t.columns()) {
+            if (!COLUMN.matcher(col.name()).matches() || !TYPE.matcher(col.type()).matches()) throw new IllegalArgumentException("bad column");
+            if (select.length() > 0) select.append(", ");
+            select.append('"').append(col.name()).append("\"::").append(col.type()).append(" AS \"").append(col.name()).append('"');
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE VIEW " + t.internalName() + " AS SELECT " + select + " FROM read_parquet('" + sqlPath(plain) + "')");
+            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + t.internalName())) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Scratch paths are built by the worker from fixed parts; refuse anything that could break out of a literal. */
+    private static String sqlPath(Path p) {
+        String s = p.toString();
+        if (s.contains("'") || s.contains("\\")) throw new IllegalArgumentException("bad scratch path");
+        return s;
     }
 
     private static ResultTable query(Connection c, String sql, WorkerRequest.Limits limits) throws SQLException {

@@ -19,9 +19,28 @@ public record WorkerRequest(List<Table> tables, String sql, JsonNode enforcement
      * @param dataKeyBase64   the unwrapped data key (exists only in memory and on the stdin pipe)
      * @param associatedData  the stream's associated data ("datasetId:version")
      * @param columns         names and types of the stored normalised CSV
+     * @param format          {@code csv} (normalised CSV, the default when absent) or {@code parquet} (ADR 0015)
      */
     public record Table(String internalName, String blobPath, String suite, String dataKeyBase64, String associatedData,
-                        List<Column> columns) {
+                        List<Column> columns, String format) {
+        public static final String CSV = "csv";
+        public static final String PARQUET = "parquet";
+
+        public Table {
+            if (format == null) format = CSV;
+            if (!format.equals(CSV) && !format.equals(PARQUET)) throw new IllegalArgumentException("format must be csv or parquet");
+        }
+
+        /** A normalised-CSV input (versions stored before ADR 0015 have only this). */
+        public Table(String internalName, String blobPath, String suite, String dataKeyBase64, String associatedData,
+                     List<Column> columns) {
+            this(internalName, blobPath, suite, dataKeyBase64, associatedData, columns, CSV);
+        }
+
+        boolean parquet() {
+            return PARQUET.equals(format);
+        }
+
         @Override
         public String toString() {
             return "Table[" + internalName + "]"; // never print the key

@@ -42,6 +42,38 @@ class BubblewrapSandboxTest {
         return new Blob(p, k, "ds:1");
     }
 
+    /** The same rows as a Parquet blob (ADR 0015), encrypted under associated data "ds:1:parquet". */
+    Blob encryptParquet(String csv) throws Exception {
+        DataKey k = DataKey.generate(Suite.INTL);
+        Path p = dir.resolve("blob.parquet.enc");
+        Path ram = Files.createTempDirectory(Path.of("/dev/shm"), "veil-test-");
+        try {
+            Path plainCsv = Files.writeString(ram.resolve("in.csv"), csv);
+            Path plain = ram.resolve("in.parquet");
+            try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement()) {
+                s.execute("COPY (SELECT * FROM read_csv('" + plainCsv + "', header=true, auto_detect=false, "
+                        + "columns={'person_id':'VARCHAR','district':'VARCHAR','income':'BIGINT'})) TO '" + plain + "' (FORMAT parquet)");
+            }
+            try (OutputStream out = k.encryptingStream(Files.newOutputStream(p), "ds:1:parquet".getBytes(StandardCharsets.UTF_8))) {
+                Files.copy(plain, out);
+            }
+        } finally {
+            try (Stream<Path> files = Files.list(ram)) {
+                for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
+            }
+            Files.delete(ram);
+        }
+        return new Blob(p, k, "ds:1:parquet");
+    }
+
+    WorkerRequest parquetRequest(Blob b, String sql, com.fasterxml.jackson.databind.JsonNode spec) {
+        WorkerRequest csv = request(b, sql, 10_000);
+        WorkerRequest.Table t = csv.tables().get(0);
+        var table = new WorkerRequest.Table(t.internalName(), t.blobPath(), t.suite(), t.dataKeyBase64(), t.associatedData(),
+                t.columns(), WorkerRequest.Table.PARQUET);
+        return new WorkerRequest(List.of(table), sql, spec, csv.limits());
+    }
+
     static String people(int n) {
         StringBuilder sb = new StringBuilder("person_id,district,income\n");
         for (int i = 0; i < n; i++) sb.append(MARKER).append(i).append(',').append(i % 2 == 0 ? "a" : "b").append(',').append(100 + i).append('\n');
@@ -142,6 +174,48 @@ class BubblewrapSandboxTest {
         assertThat(r.table().rows()).extracting(row -> row.get(0)).containsExactlyInAnyOrder("a", "b");
         assertThat(r.rowsSuppressed()).isEqualTo(1);
         assertThat(r.stats().rowsScanned()).isEqualTo(203);
+    }
+
+    @Test
+    void parquetInputReleasesExactlyWhatTheCsvInputReleases() throws Exception {
+        StringBuilder csv = new StringBuilder(people(200));
+        for (int i = 0; i < 3; i++) csv.append("X").append(i).append(",tiny,5\n");
+        var plan = plan("SELECT district, COUNT(*) AS n, SUM(income) AS total, AVG(income) AS mean FROM people GROUP BY district");
+        WorkerRequest csvBase = request(encrypt(csv.toString()), plan.sql(), 10_000);
+        WorkerResponse fromCsv = new BubblewrapSandboxRunner().run("jc",
+                new WorkerRequest(csvBase.tables(), plan.sql(), plan.spec().toJson(), csvBase.limits()));
+        WorkerResponse fromParquet = new BubblewrapSandboxRunner().run("jp",
+                parquetRequest(encryptParquet(csv.toString()), plan.sql(), plan.spec().toJson()));
+        assertThat(fromParquet.ok()).as(String.valueOf(fromParquet.code())).isTrue();
+        assertThat(fromParquet.table()).isEqualTo(fromCsv.table());
+        assertThat(fromParquet.rowsSuppressed()).isEqualTo(1);
+        assertThat(fromParquet.stats().rowsScanned()).isEqualTo(203);
+    }
+
+    @Test
+    void parquetBlobUnderTheWrongAssociatedDataIsRefused() throws Exception {
+        Blob b = encryptParquet(people(50));
+        WorkerResponse r = new BubblewrapSandboxRunner().run("jw",
+                parquetRequest(new Blob(b.path(), b.key(), "ds:1"), "SELECT COUNT(*) FROM t0", JSON.createObjectNode()));
+        assertThat(r.code()).isEqualTo(WorkerResponse.INPUT_TAMPERED);
+    }
+
+    @Test
+    void withParquetInputsTheQueryStillReadsNoFileOutsideItsInputDirectory() throws Exception {
+        Blob b = encryptParquet(people(20));
+        // Inside the sandbox these exist and are readable by the worker process, but lie outside the
+        // one directory DuckDB may read (allowed_directories): the ciphertext mount, /proc and /usr.
+        for (String sql : List.of("SELECT * FROM read_text('/in/t0.parquet.enc')", "SELECT * FROM read_text('/proc/self/status')",
+                "SELECT * FROM read_text('/usr/lib/os-release')", "SELECT * FROM read_text('/tmp/veil-job/in/../in/../../veil-job/in/x')",
+                "SELECT * FROM glob('/tmp/*')", "SELECT * FROM read_csv('/tmp/veil-job/in/../../../etc/hostname')",
+                "SET allowed_directories=['/']", "COPY t0 TO '/tmp/x.csv'")) {
+            WorkerResponse r = new BubblewrapSandboxRunner().run("jx", parquetRequest(b, sql, JSON.createObjectNode()));
+            assertThat(r.ok()).as(sql).isFalse();
+            assertThat(JSON.writeValueAsString(r)).doesNotContain(MARKER);
+        }
+        var plan = plan("SELECT district, COUNT(*) AS n FROM people GROUP BY district");
+        WorkerResponse ok = new BubblewrapSandboxRunner().run("jy", parquetRequest(b, plan.sql(), plan.spec().toJson()));
+        assertThat(ok.ok()).as(String.valueOf(ok.code())).isTrue();
     }
 
     @Test
