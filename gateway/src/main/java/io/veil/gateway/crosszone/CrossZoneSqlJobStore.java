@@ -90,7 +90,20 @@ class CrossZoneSqlJobStore {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("job", j.id());
         m.put("org", j.consumerOrg());
+        // One contract per subject kind (as for local jobs): the first cross-zone contract, so the job is in
+        // that contract's trail in this zone too; every contract id is in the attributes.
+        String first = firstRemoteContract(j.requestJson());
+        if (first != null) m.put("contract", first);
         return m;
+    }
+
+    private static String firstRemoteContract(String requestJson) {
+        try {
+            String id = PeerCalls.JSON.readTree(requestJson).path("remoteContracts").path(0).path("contractId").asText(null);
+            return id == null || id.isEmpty() ? null : id;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String json(Object o) {

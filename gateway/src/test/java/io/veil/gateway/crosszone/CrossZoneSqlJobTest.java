@@ -257,6 +257,12 @@ class CrossZoneSqlJobTest {
             assertThat(e.event().attributes().get("partJobs")).asList().contains(remotePart, localPart);
             assertThat(e.event().attributes().get("partResultDigests")).asList().contains(remoteDigest);
         });
+        // The cross-zone contract's trail in the consumer zone includes the job that used it.
+        assertThat(CrossZoneTest.onLedger(zones.socialZone, "contract", s.remoteContract()))
+                .anySatisfy(e -> {
+                    assertThat(e.event().type().wireName()).isEqualTo("ResultReleased");
+                    assertThat(e.event().subjects()).containsEntry("job", id);
+                });
 
         // Traffic: the part's SQL went out and only released aggregates came back — no person id, no raw metric value.
         assertThat(TRAFFIC).anySatisfy(b -> assertThat(new String(b, StandardCharsets.UTF_8)).contains(s.publicName()));
