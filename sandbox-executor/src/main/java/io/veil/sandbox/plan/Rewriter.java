@@ -26,7 +26,7 @@ import java.util.Map;
  *   <li>CAST turned into TRY_CAST, so a bad value yields NULL rather than an error that would tell the
  *       consumer a hidden value exists;</li>
  *   <li>LIMIT and DISTINCT moved into the enforcer, so they apply after suppression;</li>
- *   <li>a hidden COUNT(DISTINCT entity) per protected table occurrence — or a plain COUNT(entity) when
+ *   <li>a hidden COUNT(DISTINCT entity) per protected table occurrence — or COUNT(*) when
  *       {@link #rowsAreEntities()} holds, which is the same number, computed far more cheaply;</li>
  *   <li>with DP: rows per entity bounded after joins and filters, SUM/AVG arguments clamped, AVG split
  *       into a noisy sum and a noisy count.</li>
@@ -139,7 +139,9 @@ final class Rewriter {
         for (int j = 0; j < protectedTables.size(); j++) {
             Protected p = protectedTables.get(j);
             String name = "__veil_k_" + j;
-            select.add(Nodes.aliased(Nodes.function("count", !rowsAreEntities(), Nodes.column(p.table().alias(), p.entity())), name));
+            // One non-null entity per row: COUNT(*) is that count exactly and needs no column read.
+            select.add(Nodes.aliased(rowsAreEntities() ? Nodes.function("count_star", false)
+                    : Nodes.function("count", true, Nodes.column(p.table().alias(), p.entity())), name));
             counts.add(new EntityCount(name, false, 0));
             hidden.add(name);
         }
