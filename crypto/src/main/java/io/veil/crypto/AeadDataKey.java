@@ -1,7 +1,9 @@
 package io.veil.crypto;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
 
@@ -11,9 +13,6 @@ import java.util.Arrays;
  * the usual 2^32 messages-per-key bound, far above what a wrapped data key or a KEK sees).
  */
 final class AeadDataKey implements DataKey {
-    /** Plaintext bytes per stream segment; tests pass smaller sizes to the package-private overloads. */
-    static final int SEGMENT_SIZE = 1 << 20;
-
     private final Suite suite;
     private final byte[] key;
 
@@ -43,30 +42,32 @@ final class AeadDataKey implements DataKey {
 
     @Override
     public OutputStream encryptingStream(OutputStream sink, byte[] associatedData) {
-        return encryptingStream(sink, associatedData, SEGMENT_SIZE);
+        return encryptingStream(sink, associatedData, StreamFormat.DEFAULT_SEGMENT_SIZE);
     }
 
+    /** A v2 stream with {@code segmentSize} plaintext bytes per segment (a power of two, 4 KiB … 16 MiB). */
     OutputStream encryptingStream(OutputStream sink, byte[] associatedData, int segmentSize) {
-        return new SegmentedEncryptingStream(sink, suite, key, associatedData, segmentSize);
+        return new SegmentedEncryptingStream(sink, suite, key, associatedData, StreamFormat.newHeader(suite, segmentSize));
     }
 
+    /** Tests only: a stream in the old v1 format (no segment size in the header, 1 MiB segments). */
+    OutputStream encryptingStreamV1(OutputStream sink, byte[] associatedData) {
+        return new SegmentedEncryptingStream(sink, suite, key, associatedData, StreamFormat.newV1Header(suite));
+    }
+
+    /** Reads v1 and v2 streams; the segment size comes from the header. */
     @Override
     public InputStream decryptingStream(InputStream source, byte[] associatedData) {
-        return decryptingStream(source, associatedData, SEGMENT_SIZE);
-    }
-
-    InputStream decryptingStream(InputStream source, byte[] associatedData, int segmentSize) {
-        return new SegmentedDecryptingStream(source, suite, key, associatedData, segmentSize);
+        return new SegmentedDecryptingStream(source, suite, key, associatedData);
     }
 
     @Override
-    public void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData) throws java.io.IOException {
-        decryptFile(source, target, associatedData, SEGMENT_SIZE, Runtime.getRuntime().availableProcessors());
+    public void decryptFile(Path source, Path target, byte[] associatedData) throws IOException {
+        decryptFile(source, target, associatedData, Runtime.getRuntime().availableProcessors());
     }
 
-    void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData, int segmentSize, int threads)
-            throws java.io.IOException {
-        ParallelFileDecryptor.decrypt(suite, key, associatedData, segmentSize, source, target, threads);
+    void decryptFile(Path source, Path target, byte[] associatedData, int threads) throws IOException {
+        ParallelFileDecryptor.decrypt(suite, key, associatedData, source, target, threads);
     }
 
     @Override

@@ -19,9 +19,8 @@ final class SegmentedDecryptingStream extends InputStream {
     private final Suite suite;
     private final byte[] dataKey;
     private final byte[] aad;
-    private final int segmentSize;
     private final byte[] nonce = new byte[SegmentCipher.NONCE_LENGTH];
-    private byte[] header;
+    private StreamFormat.Header header;
     private SegmentCipher cipher;
     private byte[] sealed;
     private byte[] plain;
@@ -32,12 +31,12 @@ final class SegmentedDecryptingStream extends InputStream {
     private boolean finished;
     private IOException failure;
 
-    SegmentedDecryptingStream(InputStream source, Suite suite, byte[] dataKey, byte[] aad, int segmentSize) {
+    /** Reads v1 and v2 streams; the segment size comes from the header. */
+    SegmentedDecryptingStream(InputStream source, Suite suite, byte[] dataKey, byte[] aad) {
         this.source = Objects.requireNonNull(source, "source");
         this.suite = suite;
         this.dataKey = dataKey.clone();
         this.aad = aad == null ? new byte[0] : aad.clone();
-        this.segmentSize = segmentSize;
     }
 
     @Override
@@ -124,17 +123,16 @@ final class SegmentedDecryptingStream extends InputStream {
     }
 
     private void start() throws IOException {
-        byte[] h = new byte[StreamFormat.HEADER_LENGTH];
-        if (readFully(h, 0, h.length) < h.length) {
+        byte[] version = new byte[1];
+        if (readFully(version, 0, 1) < 1) {
             throw new IOException("encrypted stream truncated inside its header");
         }
-        if (h[0] != StreamFormat.VERSION) {
-            throw new IOException("unsupported encrypted stream version " + (h[0] & 0xff));
+        byte[] h = new byte[StreamFormat.headerLength(version[0])];
+        h[0] = version[0];
+        if (readFully(h, 1, h.length - 1) < h.length - 1) {
+            throw new IOException("encrypted stream truncated inside its header");
         }
-        if (h[1] != StreamFormat.suiteByte(suite)) {
-            throw new IOException("encrypted stream was not written with suite " + suite);
-        }
-        header = h;
+        header = StreamFormat.parse(h, suite);
         byte[] key = StreamFormat.segmentKey(suite, dataKey, header, aad);
         try {
             cipher = SegmentCipher.create(suite, key);
@@ -143,6 +141,7 @@ final class SegmentedDecryptingStream extends InputStream {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
+        int segmentSize = header.segmentSize();
         sealed = new byte[segmentSize + SegmentCipher.TAG_LENGTH + 1];
         plain = new byte[segmentSize + SegmentCipher.TAG_LENGTH];
     }

@@ -14,7 +14,7 @@ import java.util.Objects;
  */
 final class SegmentedEncryptingStream extends OutputStream {
     private final OutputStream sink;
-    private final byte[] header;
+    private final StreamFormat.Header header;
     private final SegmentCipher cipher;
     private final byte[] nonce = new byte[SegmentCipher.NONCE_LENGTH];
     private final byte[] plain;
@@ -25,9 +25,10 @@ final class SegmentedEncryptingStream extends OutputStream {
     private boolean closed;
     private boolean failed;
 
-    SegmentedEncryptingStream(OutputStream sink, Suite suite, byte[] dataKey, byte[] aad, int segmentSize) {
+    /** {@code header} is a fresh one from {@link StreamFormat#newHeader} (or {@code newV1Header} in tests). */
+    SegmentedEncryptingStream(OutputStream sink, Suite suite, byte[] dataKey, byte[] aad, StreamFormat.Header header) {
         this.sink = Objects.requireNonNull(sink, "sink");
-        this.header = StreamFormat.newHeader(suite);
+        this.header = header;
         byte[] key = StreamFormat.segmentKey(suite, dataKey, header, aad == null ? new byte[0] : aad);
         try {
             this.cipher = SegmentCipher.create(suite, key);
@@ -36,8 +37,8 @@ final class SegmentedEncryptingStream extends OutputStream {
         } finally {
             Arrays.fill(key, (byte) 0);
         }
-        this.plain = new byte[segmentSize];
-        this.sealed = new byte[segmentSize + SegmentCipher.TAG_LENGTH];
+        this.plain = new byte[header.segmentSize()];
+        this.sealed = new byte[header.segmentSize() + SegmentCipher.TAG_LENGTH];
     }
 
     @Override
@@ -102,7 +103,7 @@ final class SegmentedEncryptingStream extends OutputStream {
         boolean done = false;
         try {
             if (!headerWritten) {
-                sink.write(header);
+                sink.write(header.bytes());
                 headerWritten = true;
             }
             StreamFormat.nonce(nonce, header, segment, last);

@@ -17,8 +17,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class DataKeyStreamTest {
-    /** Small segments so the edge cases are cheap; the format does not depend on the size. */
-    static final int SEG = 256;
+    /** The smallest segment size, so the edge cases are cheap; the format does not depend on the size. */
+    static final int SEG = 4096;
     static final int SEALED_SEG = SEG + SegmentCipher.TAG_LENGTH;
     static final byte[] AAD = "dataset ds-7 version 3".getBytes(StandardCharsets.UTF_8);
     /** A recognisable plaintext so we can assert error messages never echo it. */
@@ -57,9 +57,9 @@ class DataKeyStreamTest {
 
     @ParameterizedTest
     @EnumSource(Suite.class)
-    void defaultOneMebibyteSegmentsRoundTrip(Suite suite) throws IOException {
+    void defaultSixtyFourKibibyteSegmentsRoundTrip(Suite suite) throws IOException {
         DataKey key = DataKey.generate(suite);
-        byte[] plain = plaintext((5 << 20) / 2 + 3);
+        byte[] plain = plaintext((5 << 16) / 2 + 3);
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         try (OutputStream out = key.encryptingStream(sink, AAD)) {
             out.write(plain, 0, 1000);
@@ -180,7 +180,7 @@ class DataKeyStreamTest {
         AeadDataKey key = AeadDataKey.generate(suite);
         byte[] sealed = encrypt(key, plaintext(3 * SEG), AAD);
         sealed[sealed.length - 1] ^= 1;
-        try (InputStream in = key.decryptingStream(new ByteArrayInputStream(sealed), AAD, SEG)) {
+        try (InputStream in = key.decryptingStream(new ByteArrayInputStream(sealed), AAD)) {
             byte[] buf = new byte[SEG];
             assertThat(in.readNBytes(buf, 0, SEG)).isEqualTo(SEG); // first segment is genuine
             assertThatThrownBy(in::readAllBytes).isInstanceOf(IOException.class);
@@ -267,7 +267,7 @@ class DataKeyStreamTest {
     }
 
     static byte[] decrypt(AeadDataKey key, byte[] sealed, byte[] aad) throws IOException {
-        try (InputStream in = key.decryptingStream(new ByteArrayInputStream(sealed), aad, SEG)) {
+        try (InputStream in = key.decryptingStream(new ByteArrayInputStream(sealed), aad)) {
             return in.readAllBytes();
         }
     }
@@ -281,7 +281,7 @@ class DataKeyStreamTest {
                 return super.read(b, off, Math.min(len, 1));
             }
         };
-        try (InputStream in = key.decryptingStream(trickle, aad, SEG)) {
+        try (InputStream in = key.decryptingStream(trickle, aad)) {
             int b;
             while ((b = in.read()) >= 0) {
                 out.write(b);

@@ -43,7 +43,7 @@ class ParallelFileDecryptorTest {
 
     /** The stream decryptor's answer: plaintext, or null if it refuses. */
     static byte[] viaStream(AeadDataKey key, byte[] sealed, byte[] aad) {
-        try (InputStream in = key.decryptingStream(new java.io.ByteArrayInputStream(sealed), aad, SEG)) {
+        try (InputStream in = key.decryptingStream(new java.io.ByteArrayInputStream(sealed), aad)) {
             return in.readAllBytes();
         } catch (IOException e) {
             return null;
@@ -55,7 +55,7 @@ class ParallelFileDecryptorTest {
         Files.write(src, sealed);
         Path dst = dir.resolve("plain-" + System.nanoTime());
         try {
-            key.decryptFile(src, dst, aad, SEG, threads);
+            key.decryptFile(src, dst, aad, threads);
         } catch (IOException e) {
             assertThat(dst).as("no plaintext left behind after a refusal").doesNotExist();
             return null;
@@ -120,6 +120,18 @@ class ParallelFileDecryptorTest {
             byte[] edited = flip(sealed, r.nextInt(sealed.length));
             assertThat(viaFile(key, edited, AAD, 2)).isEqualTo(viaStream(key, edited, AAD)).isNull();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Suite.class)
+    void existingTargetIsRefusedAndNeitherOverwrittenNorDeleted(Suite suite) throws IOException {
+        AeadDataKey key = AeadDataKey.generate(suite);
+        Path src = Files.createTempFile(dir, "enc", ".bin");
+        Files.write(src, sealed(key, new byte[SEG + 1]));
+        Path existing = Files.createTempFile(dir, "exists", ".bin");
+        Files.writeString(existing, "keep me");
+        assertThatThrownBy(() -> key.decryptFile(src, existing, AAD)).isInstanceOf(java.nio.file.FileAlreadyExistsException.class);
+        assertThat(existing).hasContent("keep me");
     }
 
     static byte[] flip(byte[] a, int at) {
