@@ -71,6 +71,15 @@ final class AeadDataKey implements DataKey {
     }
 
     @Override
+    public PartialDecryption decryptPartially(Path source, Path target, byte[] associatedData) throws IOException {
+        return decryptPartially(source, target, associatedData, Runtime.getRuntime().availableProcessors());
+    }
+
+    PartialDecryption decryptPartially(Path source, Path target, byte[] associatedData, int threads) throws IOException {
+        return PartialFileDecryptor.open(suite, key, associatedData, source, target, threads);
+    }
+
+    @Override
     public byte[] seal(byte[] plaintext, byte[] associatedData) {
         byte[] out = new byte[SegmentCipher.NONCE_LENGTH + plaintext.length + SegmentCipher.TAG_LENGTH];
         byte[] nonce = new byte[SegmentCipher.NONCE_LENGTH];

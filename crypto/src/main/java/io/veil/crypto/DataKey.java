@@ -24,6 +24,23 @@ public interface DataKey {
      */
     void decryptFile(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData) throws java.io.IOException;
 
+    /**
+     * Starts decrypting only parts of an encrypted file (the {@link #encryptingStream} format), e.g.
+     * the column chunks of a Parquet file that a query reads. Opens {@code source}, creates
+     * {@code target} (must not exist) as a sparse file of the full plaintext length, and at once
+     * decrypts and authenticates the last segment, so the plaintext length is authentic: truncation or
+     * extension, at a segment boundary or not, fails here (only the true last segment carries the last
+     * flag, and segment indices are in the nonces). Wrong key, wrong associated data or an edited
+     * header fail here too. Then {@link PartialDecryption#decrypt} fills in requested ranges.
+     *
+     * <p>Only segments actually decrypted are authenticated; ranges never decrypted read as zero bytes
+     * and tampering inside them goes unnoticed, so callers must only read what they asked for. On any
+     * failure (here or later) the target is deleted and an {@link java.io.IOException} thrown. The
+     * caller closes the result and owns (deletes) the target.
+     */
+    PartialDecryption decryptPartially(java.nio.file.Path source, java.nio.file.Path target, byte[] associatedData)
+            throws java.io.IOException;
+
     /** One-shot seal of a small message. */
     byte[] seal(byte[] plaintext, byte[] associatedData);
 

@@ -22,7 +22,8 @@ import java.util.function.LongUnaryOperator;
  * one shorter or full), so each is read and authenticated on its own, and its plaintext goes to its
  * own offset of the target. The verdict per segment is the stream's: only the segment that ends the
  * file may carry the last flag and the index is in the nonce, so truncation, extension and
- * reordering fail authentication of the segments they touch. Used by {@link ParallelFileDecryptor}.
+ * reordering fail authentication of the segments they touch. Shared by {@link ParallelFileDecryptor}
+ * (every segment) and {@link PartialFileDecryptor} (the segments a query needs).
  */
 final class EncryptedFile implements AutoCloseable {
     static final String FAILED =

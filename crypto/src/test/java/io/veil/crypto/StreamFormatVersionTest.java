@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,13 @@ class StreamFormatVersionTest {
             Path whole = fresh();
             key.decryptFile(src, whole, AAD, threads);
             assertThat(Files.readAllBytes(whole)).isEqualTo(plain);
+
+            Path partial = fresh();
+            try (PartialDecryption p = key.decryptPartially(src, partial, AAD, threads)) {
+                assertThat(p.plaintextSize()).isEqualTo(size);
+                p.decrypt(List.of(new ByteRange(0, size)));
+            }
+            assertThat(Files.readAllBytes(partial)).isEqualTo(plain);
         }
     }
 
@@ -190,7 +198,7 @@ class StreamFormatVersionTest {
         }
     }
 
-    /** Stream and whole-file decryption both throw IOException and leave no target behind. */
+    /** Stream, whole-file and partial decryption all throw IOException and leave no target behind. */
     void assertEveryReaderRefuses(AeadDataKey key, byte[] sealed, byte[] aad, String... messagePart) throws IOException {
         String[] messageParts = messagePart.length == 0 ? new String[] {""} : messagePart;
         assertThatThrownBy(() -> {
@@ -203,6 +211,10 @@ class StreamFormatVersionTest {
         assertThatThrownBy(() -> key.decryptFile(src, whole, aad, 2)).isInstanceOf(IOException.class)
                 .hasMessageContainingAll(messageParts);
         assertThat(whole).doesNotExist();
+        Path partial = fresh();
+        assertThatThrownBy(() -> key.decryptPartially(src, partial, aad, 2).close()).isInstanceOf(IOException.class)
+                .hasMessageContainingAll(messageParts);
+        assertThat(partial).doesNotExist();
     }
 
     static byte[] flip(byte[] a, int at, int mask) {
