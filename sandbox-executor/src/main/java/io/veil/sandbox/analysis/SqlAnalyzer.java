@@ -11,7 +11,7 @@ import java.util.Map;
  * Structural analysis of a consumer's SQL (DESIGN.md "Jobs", step 2). The supported shape is one
  * aggregate SELECT over contract datasets with inner key joins; everything outside it is rejected with a
  * stable code. Which column uses a contract permits is the policy engine's call, made on the
- * footprint this returns. Thread-safe: each call opens its own throwaway parser.
+ * footprint this returns. Thread-safe: each call borrows its own parser connection.
  */
 public final class SqlAnalyzer {
     public static final int MAX_SQL_LENGTH = 20_000;

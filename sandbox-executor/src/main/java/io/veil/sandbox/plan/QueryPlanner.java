@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Turns an accepted, policy-approved query into the SQL the worker runs and the spec its result is
- * enforced with (DESIGN.md "Jobs", step 3). Thread-safe: each call opens its own throwaway parser.
+ * enforced with (DESIGN.md "Jobs", step 3). Thread-safe: each call borrows its own parser connection.
  */
 public final class QueryPlanner {
     /** δ of DP partition selection: the chance a group made of one entity's rows is released. */
