@@ -36,6 +36,14 @@ public class BlobStore {
         }
     }
 
+    /**
+     * The directory under which warm sandbox workers get their inboxes (ADR 0017): beside the blobs, so a
+     * blob can be hard-linked into one. Owned by the job runner; emptied when it starts.
+     */
+    public Path workerInboxes() {
+        return dir.resolveSibling("sandbox-inboxes");
+    }
+
     public static String blobName(String datasetId, int version) {
         return datasetId + ".v" + version + ".enc";
     }

@@ -55,8 +55,9 @@ class WorkerClient {
         } else if (mode.equals("bubblewrap")) {
             Optional<String> why = BubblewrapSandboxRunner.unavailableReason();
             this.unavailable = why.orElse(null);
-            // Pre-started workers (ADR 0016) are started with exactly the limits every job of this node uses.
-            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner(Math.max(0, warmWorkers), limits) : null;
+            // Pre-started workers (ADR 0016) are started with exactly the limits every job of this node uses;
+            // a job's ciphertexts reach one through hard links in its inbox beside the blobs (ADR 0017).
+            this.runner = why.isEmpty() ? new BubblewrapSandboxRunner(Math.max(0, warmWorkers), limits, blobs.workerInboxes()) : null;
             why.ifPresent(w -> log.warn("sandbox unavailable, jobs will fail closed: {}", w));
         } else {
             throw new IllegalArgumentException("veil.sandbox.mode must be bubblewrap or in-process-unsafe");

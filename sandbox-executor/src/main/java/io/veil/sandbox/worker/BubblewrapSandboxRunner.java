@@ -27,17 +27,24 @@ import java.util.concurrent.TimeoutException;
  * limits. Keys travel only over the stdin pipe. See docs/sandbox.md.
  *
  * <p>With warm workers (ADR 0016) up to that many such processes are started ahead of time with the
- * same flags but no input mounts; a job takes one, which receives the job's ciphertexts over the same
- * stdin pipe, serves that one job and exits. Without an idle warm worker a job gets a fresh one as above.
+ * same flags; a job takes one, which serves that one job and exits. Its inputs cannot be mounted into
+ * a running sandbox, so each warm worker gets its own empty <em>inbox</em> directory, mounted read-only
+ * at {@code /in}: a job's ciphertexts are hard-linked into it (no copy; ADR 0017) and unlinked after
+ * the job, so the worker sees exactly its job's files, like a fresh one. Where a link cannot be made
+ * (no inbox root, or blobs on another file system) the ciphertext goes over the stdin pipe instead.
+ * Without an idle warm worker a job gets a fresh one as above.
  */
 public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_ANSWER = 256 * 1024 * 1024;
     private final String javaHome;
     private final String classpath;
     private final int heapMb;
     private final Map<String, Process> running = new ConcurrentHashMap<>();
     private final WarmPool pool;
     private final WorkerRequest.Limits poolLimits;
+    private final Path inboxRoot;
+    private final java.util.concurrent.atomic.AtomicLong linkedInputs = new java.util.concurrent.atomic.AtomicLong();
 
     public BubblewrapSandboxRunner() {
         this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512);
@@ -52,24 +59,44 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
      * @param poolLimits  the limits warm workers are started with; a job asking for other limits gets a fresh worker
      */
     public BubblewrapSandboxRunner(int warmWorkers, WorkerRequest.Limits poolLimits) {
-        this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512, warmWorkers, poolLimits);
+        this(warmWorkers, poolLimits, null);
+    }
+
+    /**
+     * @param inboxRoot a directory owned by this runner alone, on the same file system as the blobs,
+     *                  under which each warm worker gets its inbox (null: inputs go over stdin)
+     */
+    public BubblewrapSandboxRunner(int warmWorkers, WorkerRequest.Limits poolLimits, Path inboxRoot) {
+        this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512, warmWorkers, poolLimits, inboxRoot);
     }
 
     BubblewrapSandboxRunner(String javaHome, String classpath, int heapMb, int warmWorkers, WorkerRequest.Limits poolLimits) {
+        this(javaHome, classpath, heapMb, warmWorkers, poolLimits, null);
+    }
+
+    BubblewrapSandboxRunner(String javaHome, String classpath, int heapMb, int warmWorkers, WorkerRequest.Limits poolLimits,
+                            Path inboxRoot) {
         this.javaHome = javaHome;
         this.classpath = classpath;
         this.heapMb = heapMb;
         this.poolLimits = poolLimits;
+        this.inboxRoot = inboxRoot;
+        Inbox.clear(inboxRoot); // this runner's alone: anything there was left by a process that died
         this.pool = warmWorkers > 0 ? new WarmPool(warmWorkers, this::startPooled) : null;
     }
 
-    private Process startPooled() {
+    private WarmPool.Spawned startPooled() {
+        Path inbox = Inbox.create(inboxRoot);
         List<String> cmd = baseCommand(poolLimits);
+        if (inbox != null) cmd.addAll(List.of("--ro-bind", inbox.toString(), Inbox.MOUNT));
         cmd.addAll(javaCommand(WorkerMain.class.getName()));
-        cmd.add(WorkerMain.POOLED);
+        cmd.addAll(List.of(WorkerMain.POOLED, String.valueOf(poolLimits.memoryMb()), String.valueOf(poolLimits.threads())));
         try {
-            return new ProcessBuilder(cmd).start(); // stderr is read only for the warm marker (WarmPool)
+            Process p = new ProcessBuilder(cmd).start(); // stderr is read only for the warm marker (WarmPool)
+            if (inbox != null) p.onExit().thenRun(() -> Inbox.delete(inbox));
+            return new WarmPool.Spawned(p, inbox);
         } catch (IOException e) {
+            Inbox.delete(inbox);
             throw new java.io.UncheckedIOException(e);
         }
     }
@@ -93,7 +120,7 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
     @Override
     public WorkerResponse run(String jobId, WorkerRequest request) {
         WarmPool.Pooled warm = pool != null && request.limits().equals(poolLimits) ? pool.take() : null;
-        if (warm != null) return runPooled(jobId, warm.process(), request);
+        if (warm != null) return runPooled(jobId, warm, request);
         List<WorkerRequest.Table> inside = new ArrayList<>();
         List<String> cmd = baseCommand(request.limits());
         for (WorkerRequest.Table t : request.tables()) {
@@ -113,35 +140,52 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
         return serve(jobId, p, request.limits(), stdin -> JSON.writeValue(stdin, sandboxed));
     }
 
-    /** Hands the job to a warm worker: framed JSON, then each input's ciphertext (WorkerMain --pooled). */
-    private WorkerResponse runPooled(String jobId, Process p, WorkerRequest request) {
+    /**
+     * Hands the job to a warm worker: framed JSON, then per input either {@link WorkerMain#IN_INBOX} (the
+     * ciphertext is linked into the worker's inbox) or its length and the ciphertext (WorkerMain --pooled).
+     */
+    private WorkerResponse runPooled(String jobId, WarmPool.Pooled warm, WorkerRequest request) {
+        Process p = warm.process();
         List<WorkerRequest.Table> sent = new ArrayList<>();
+        List<Boolean> linked = new ArrayList<>();
         for (WorkerRequest.Table t : request.tables()) {
-            sent.add(new WorkerRequest.Table(t.internalName(), "stdin", t.suite(), t.dataKeyBase64(), t.associatedData(), t.columns(),
-                    t.format()));
+            String name = t.internalName() + "." + t.format() + ".enc";
+            boolean inInbox = Inbox.link(warm.inbox(), name, Path.of(t.blobPath()));
+            linked.add(inInbox);
+            if (inInbox) linkedInputs.incrementAndGet();
+            sent.add(new WorkerRequest.Table(t.internalName(), inInbox ? Inbox.MOUNT + "/" + name : "stdin", t.suite(), t.dataKeyBase64(),
+                    t.associatedData(), t.columns(), t.format()));
         }
-        byte[] json;
         try {
-            json = JSON.writeValueAsBytes(new WorkerRequest(sent, request.sql(), request.enforcement(), request.limits()));
-        } catch (IOException e) {
-            p.destroyForcibly();
-            return WorkerResponse.error(WorkerResponse.CRASHED, "the request could not be encoded");
-        }
-        return serve(jobId, p, request.limits(), stdin -> {
-            DataOutputStream data = new DataOutputStream(new BufferedOutputStream(stdin, 1 << 16));
-            data.writeInt(json.length);
-            data.write(json);
-            for (WorkerRequest.Table t : request.tables()) {
-                Path blob = Path.of(t.blobPath());
-                long size = Files.size(blob);
-                data.writeLong(size);
-                try (InputStream in = Files.newInputStream(blob)) {
-                    long copied = in.transferTo(data);
-                    if (copied != size) throw new IOException("blob changed while sent");
-                }
+            byte[] json;
+            try {
+                json = JSON.writeValueAsBytes(new WorkerRequest(sent, request.sql(), request.enforcement(), request.limits()));
+            } catch (IOException e) {
+                p.destroyForcibly();
+                return WorkerResponse.error(WorkerResponse.CRASHED, "the request could not be encoded");
             }
-            data.flush();
-        });
+            return serve(jobId, p, request.limits(), stdin -> {
+                DataOutputStream data = new DataOutputStream(new BufferedOutputStream(stdin, 1 << 16));
+                data.writeInt(json.length);
+                data.write(json);
+                for (int i = 0; i < request.tables().size(); i++) {
+                    if (linked.get(i)) {
+                        data.writeLong(WorkerMain.IN_INBOX);
+                        continue;
+                    }
+                    Path blob = Path.of(request.tables().get(i).blobPath());
+                    long size = Files.size(blob);
+                    data.writeLong(size);
+                    try (InputStream in = Files.newInputStream(blob)) {
+                        long copied = in.transferTo(data);
+                        if (copied != size) throw new IOException("blob changed while sent");
+                    }
+                }
+                data.flush();
+            });
+        } finally {
+            Inbox.empty(warm.inbox()); // the answer is in (or the worker is gone): nothing may outlive the job
+        }
     }
 
     private interface Feed {
@@ -151,7 +195,7 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
     private WorkerResponse serve(String jobId, Process p, WorkerRequest.Limits limits, Feed feed) {
         running.put(jobId, p);
         try {
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAnswer(p.getInputStream()));
             try (OutputStream stdin = p.getOutputStream()) {
                 feed.write(stdin);
             } catch (IOException e) {
@@ -160,8 +204,8 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
             long deadline = limits.timeoutMs() + 15_000; // JVM start and load are outside the query deadline
             byte[] body;
             try {
-                // The worker closes stdout right after its answer: take it then, not after the JVM and the
-                // sandbox have torn down (that costs a few hundred ms). The worker is exiting anyway.
+                // The answer is framed: take it once complete, not after the JVM and the sandbox have torn
+                // down (EOF comes only then: ~50 ms with a warm worker). The worker is exiting anyway.
                 body = out.get(deadline, TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -207,6 +251,11 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
     /** Test and benchmark seam: the warm pool, or null. */
     WarmPool pool() {
         return pool;
+    }
+
+    /** Test seam: how many job inputs reached a warm worker as a link in its inbox (the rest went over stdin). */
+    long linkedInputs() {
+        return linkedInputs.get();
     }
 
     /** Benchmark seam: waits until a warm worker is idle (false if there is no pool or it timed out). */
@@ -283,9 +332,13 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
         }
     }
 
-    private static byte[] readAll(InputStream in) {
+    /** The worker's framed answer (4-byte length, then JSON); empty or short if the worker died before finishing it. */
+    private static byte[] readAnswer(InputStream in) {
         try {
-            return in.readNBytes(256 * 1024 * 1024);
+            java.io.DataInputStream data = new java.io.DataInputStream(in);
+            int length = data.readInt();
+            if (length < 0 || length > MAX_ANSWER) return new byte[0];
+            return data.readNBytes(length);
         } catch (IOException e) {
             return new byte[0];
         }

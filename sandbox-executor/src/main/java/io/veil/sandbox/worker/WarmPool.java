@@ -24,9 +24,12 @@ import java.util.function.Supplier;
  * killed when that thread ends.
  */
 final class WarmPool implements AutoCloseable {
-    record Pooled(Process process, CompletableFuture<Void> warm) {}
+    /** A started worker and its inbox: the host directory mounted read-only at /in inside it (null: none). */
+    record Spawned(Process process, java.nio.file.Path inbox) {}
 
-    private final Supplier<Process> spawn;
+    record Pooled(Process process, CompletableFuture<Void> warm, java.nio.file.Path inbox) {}
+
+    private final Supplier<Spawned> spawn;
     private final int size;
     private final Deque<Pooled> idle = new ArrayDeque<>();
     private final ScheduledExecutorService spawner = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -37,7 +40,7 @@ final class WarmPool implements AutoCloseable {
     private int starting;
     private boolean closed;
 
-    WarmPool(int size, Supplier<Process> spawn) {
+    WarmPool(int size, Supplier<Spawned> spawn) {
         this.size = size;
         this.spawn = spawn;
         refill(0);
@@ -61,13 +64,14 @@ final class WarmPool implements AutoCloseable {
     }
 
     private void startOne() {
-        Process p;
+        Spawned started;
         try {
-            p = spawn.get();
+            started = spawn.get();
         } catch (RuntimeException e) {
-            p = null;
+            started = null;
         }
-        Pooled w = p == null ? null : new Pooled(p, watchForWarm(p));
+        Process p = started == null ? null : started.process();
+        Pooled w = p == null ? null : new Pooled(p, watchForWarm(p), started.inbox());
         synchronized (this) {
             starting--;
             if (w != null && closed) {

@@ -37,23 +37,70 @@ final class Worker {
 
     private Worker() {}
 
-    static WorkerResponse execute(WorkerRequest req, Path scratch) {
-        long cpu0 = cpuNanos();
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
-            Files.createDirectories(scratch);
+    /** A job's fresh database, opened, configured and warmed before the job arrived (warm workers, ADR 0017). */
+    record Prepared(Connection connection, int memoryMb, int threads) {}
+
+    /** Opens the job's empty database with these limits; null if that fails (the job then opens its own). */
+    static Prepared prepare(int memoryMb, int threads, Path scratch) {
+        try {
+            Connection c = open(memoryMb, threads, scratch);
+            // One synthetic grouped query over Parquet in this very instance: its threads, allocator and
+            // Parquet reader are then warm for the job (a first query in a fresh instance and process pays
+            // for all three). The synthetic file is deleted; the database holds nothing.
+            Path synthetic = scratch.resolve("warm.parquet");
             try (Statement s = c.createStatement()) {
-                s.execute("SET memory_limit='" + req.limits().memoryMb() + "MB'");
-                s.execute("SET threads=" + Math.max(1, req.limits().threads()));
-                s.execute("SET temp_directory='" + scratch.resolve("spill").toString().replace("'", "") + "'");
-                s.execute("SET autoinstall_known_extensions=false");
-                s.execute("SET autoload_known_extensions=false");
-                s.execute("SET allow_community_extensions=false");
+                s.execute("COPY (SELECT 'e' || i AS e, 'g' || (i % 16) AS g, 'h' || (i % 4) AS h, (i % 50000)::BIGINT AS m "
+                        + "FROM range(2000000) t(i)) TO '" + sqlPath(synthetic) + "' (FORMAT parquet)");
+                try (ResultSet rs = s.executeQuery("SELECT g, h, COUNT(*), SUM(m), AVG(m) FROM read_parquet('" + sqlPath(synthetic)
+                        + "') GROUP BY ALL")) {
+                    while (rs.next()) { /* drain */ }
+                }
+            } finally {
+                Files.deleteIfExists(synthetic);
             }
+            return new Prepared(c, memoryMb, threads);
+        } catch (SQLException | IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Connection open(int memoryMb, int threads, Path scratch) throws SQLException, IOException {
+        Files.createDirectories(scratch);
+        Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = c.createStatement()) {
+            s.execute("SET memory_limit='" + memoryMb + "MB'");
+            s.execute("SET threads=" + Math.max(1, threads));
+            s.execute("SET temp_directory='" + scratch.resolve("spill").toString().replace("'", "") + "'");
+            s.execute("SET autoinstall_known_extensions=false");
+            s.execute("SET autoload_known_extensions=false");
+            s.execute("SET allow_community_extensions=false");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    static WorkerResponse execute(WorkerRequest req, Path scratch) {
+        return execute(req, scratch, null);
+    }
+
+    /**
+     * Runs one job, in {@code prepared}'s database when it was opened with the job's limits, else in a new
+     * one. A prepared database is left open: the worker answers first and exits, which ends it anyway.
+     */
+    static WorkerResponse execute(WorkerRequest req, Path scratch, Prepared prepared) {
+        long cpu0 = cpuNanos();
+        boolean fits = prepared != null && prepared.memoryMb() == req.limits().memoryMb() && prepared.threads() == req.limits().threads();
+        if (prepared != null && !fits) closeQuietly(prepared.connection());
+        Connection own = null;
+        try {
+            Connection c = fits ? prepared.connection() : (own = open(req.limits().memoryMb(), req.limits().threads(), scratch));
             long t0 = System.nanoTime();
             long rows = 0;
             Path inputs = scratch.resolve("in");
             Files.createDirectories(inputs);
-            for (WorkerRequest.Table t : req.tables()) rows += load(c, t, scratch, inputs);
+            for (WorkerRequest.Table t : req.tables()) rows += load(c, t, scratch, inputs, req.sql());
             long loaded = System.nanoTime();
             try (Statement s = c.createStatement()) {
                 // Parquet inputs stay files that the tN views read at query time; DuckDB may then touch
@@ -88,10 +135,12 @@ final class Worker {
             return WorkerResponse.error(WorkerResponse.QUERY_FAILED, "query failed during execution");
         } catch (IOException | RuntimeException e) {
             return WorkerResponse.error(WorkerResponse.CRASHED, "the worker failed");
+        } finally {
+            if (own != null) closeQuietly(own);
         }
     }
 
-    private static long load(Connection c, WorkerRequest.Table t, Path scratch, Path inputs) throws IOException, SQLException {
+    private static long load(Connection c, WorkerRequest.Table t, Path scratch, Path inputs, String sql) throws IOException, SQLException {
         if (!NAME.matcher(t.internalName()).matches()) throw new IllegalArgumentException("bad table name");
         StringBuilder cols = new StringBuilder("{");
         for (WorkerRequest.Column col : t.columns()) {
@@ -101,7 +150,7 @@ final class Worker {
         }
         cols.append('}');
         DataKey key = DataKey.importFromGateway(Suite.valueOf(t.suite()), Base64.getDecoder().decode(t.dataKeyBase64()));
-        if (t.parquet()) return loadParquet(c, t, key, inputs);
+        if (t.parquet()) return loadParquet(c, t, key, inputs, sql);
         Path plain = scratch.resolve(t.internalName() + ".csv");
         try {
             try {
@@ -123,38 +172,31 @@ final class Worker {
         }
     }
 
-    /**
-     * Decrypts the Parquet copy into the RAM scratch and exposes it as a view with the catalog's
-     * column names and types (a file whose columns do not match fails the job). The file stays until
-     * the worker exits: its tmpfs dies with the sandbox.
-     */
-    private static long loadParquet(Connection c, WorkerRequest.Table t, DataKey key, Path inputs) throws SQLException {
-        Path plain = inputs.resolve(t.internalName() + ".parquet");
-        try {
-            key.decryptFile(Path.of(t.blobPath()), plain, t.associatedData().getBytes(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new Tampered();
-        }
-        StringBuilder select = new StringBuilder();
+    /** The Parquet copy: only what the SQL can read is decrypted, into the RAM scratch (ParquetInput, ADR 0017). */
+    private static long loadParquet(Connection c, WorkerRequest.Table t, DataKey key, Path inputs, String sql) throws SQLException {
         for (WorkerRequest.Column col : t.columns()) {
             if (!COLUMN.matcher(col.name()).matches() || !TYPE.matcher(col.type()).matches()) throw new IllegalArgumentException("bad column");
-            if (select.length() > 0) select.append(", ");
-            select.append('"').append(col.name()).append("\"::").append(col.type()).append(" AS \"").append(col.name()).append('"');
         }
-        try (Statement s = c.createStatement()) {
-            s.execute("CREATE VIEW " + t.internalName() + " AS SELECT " + select + " FROM read_parquet('" + sqlPath(plain) + "')");
-            try (ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + t.internalName())) {
-                rs.next();
-                return rs.getLong(1);
-            }
+        try {
+            return ParquetInput.load(c, t, key, Path.of(t.blobPath()), inputs.resolve(t.internalName() + ".parquet"), sql);
+        } catch (ParquetInput.Unauthentic e) {
+            throw new Tampered();
         }
     }
 
     /** Scratch paths are built by the worker from fixed parts; refuse anything that could break out of a literal. */
-    private static String sqlPath(Path p) {
+    static String sqlPath(Path p) {
         String s = p.toString();
         if (s.contains("'") || s.contains("\\")) throw new IllegalArgumentException("bad scratch path");
         return s;
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // unused and empty
+        }
     }
 
     private static ResultTable query(Connection c, String sql, WorkerRequest.Limits limits) throws SQLException {

@@ -3,6 +3,7 @@ package io.veil.sandbox.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,29 +14,36 @@ import java.util.List;
 
 /**
  * Entry point of the sandboxed worker process: one WorkerRequest on stdin, one WorkerResponse as
- * JSON on stdout, then exit. Writes nothing else to stdout (no values in any output but the enforced
+ * JSON on stdout (after its 4-byte length), then exit. Writes nothing else to stdout (no values in any output but the enforced
  * result).
  *
  * <p>Started per job (no arguments) the request is the whole of stdin and the ciphertexts are
- * mounted read-only at the request's paths. Started ahead of time ({@code --pooled}, ADR 0016) the
- * worker first warms up on synthetic data, writes {@link #WARM} to stderr, and then reads a framed
- * request: a 4-byte length and the JSON, then per table an 8-byte length and the ciphertext, which it
- * keeps in its RAM /tmp. Either way it serves exactly one job.
+ * mounted read-only at the request's paths. Started ahead of time ({@code --pooled memoryMb threads},
+ * ADR 0016) the worker first warms up on synthetic data, opens the job's empty database with those
+ * limits, writes {@link #WARM} to stderr, and then reads a framed request: a 4-byte length and the
+ * JSON, then per table either {@link #IN_INBOX} (the ciphertext is at the table's path in its read-only
+ * inbox, ADR 0017) or an 8-byte length and the ciphertext, which it keeps in its RAM /tmp. Either way
+ * it serves exactly one job.
  */
 public final class WorkerMain {
     static final int MAX_REQUEST = 16 * 1024 * 1024;
     static final String POOLED = "--pooled";
     static final String WARM = "veil-worker-warm";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Frame marker instead of a length: this table's ciphertext is already in the worker's inbox. */
+    static final long IN_INBOX = -1;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     private WorkerMain() {}
 
     public static void main(String[] args) throws Exception {
-        boolean pooled = args.length == 1 && args[0].equals(POOLED);
+        boolean pooled = args.length == 3 && args[0].equals(POOLED);
         long start = Long.getLong("veil.worker.launchedAt", 0);
         Path scratch = Path.of(System.getProperty("java.io.tmpdir"), "veil-job");
+        Worker.Prepared prepared = null;
         if (pooled) {
             WarmUp.run(Path.of(System.getProperty("java.io.tmpdir"), "veil-warm"));
+            // The job's own fresh database, opened now rather than on the job's clock: nothing is in it yet.
+            prepared = Worker.prepare(Integer.parseInt(args[1]), Integer.parseInt(args[2]), scratch);
             System.err.println(WARM);
             System.err.flush();
         }
@@ -57,7 +65,7 @@ public final class WorkerMain {
             if (req == null) {
                 resp = WorkerResponse.error(WorkerResponse.CRASHED, "request too large");
             } else {
-                resp = Worker.execute(req, scratch);
+                resp = Worker.execute(req, scratch, prepared);
                 if (resp.stats() != null && start > 0) {
                     var s = resp.stats();
                     resp = new WorkerResponse(true, null, null, resp.table(), resp.rowsSuppressed(), resp.truncated(),
@@ -68,8 +76,13 @@ public final class WorkerMain {
         } catch (Exception e) {
             resp = WorkerResponse.error(WorkerResponse.CRASHED, "the worker could not read its request");
         }
-        JSON.writeValue(System.out, resp); // closes stdout: the runner takes the answer at EOF, before this JVM has exited
-        System.out.flush();
+        // Framed (length, then JSON): the runner takes the answer as soon as it is complete, without waiting
+        // for EOF, which comes only when this JVM and the sandbox around it have exited (~50 ms later).
+        byte[] answer = JSON.writeValueAsBytes(resp);
+        DataOutputStream out = new DataOutputStream(System.out);
+        out.writeInt(answer.length);
+        out.write(answer);
+        out.flush();
         System.out.close();
         System.exit(0);
     }
@@ -81,6 +94,11 @@ public final class WorkerMain {
         byte[] buf = new byte[1 << 16];
         for (WorkerRequest.Table t : req.tables()) {
             long remaining = in.readLong();
+            if (remaining == IN_INBOX) {
+                if (!t.blobPath().startsWith(Inbox.MOUNT + "/") || t.blobPath().contains("..")) throw new IOException("bad inbox path");
+                tables.add(t);
+                continue;
+            }
             Path file = dir.resolve(tables.size() + ".enc");
             try (OutputStream out = Files.newOutputStream(file)) {
                 while (remaining > 0) {

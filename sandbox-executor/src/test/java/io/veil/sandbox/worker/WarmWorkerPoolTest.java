@@ -13,7 +13,11 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Pre-started workers (ADR 0016) on real bubblewrap: one job per process, replacement after, survival of idle deaths. */
+/**
+ * Pre-started workers (ADR 0016) on real bubblewrap: one job per process, replacement after, survival of
+ * idle deaths; inputs handed over as hard links in the worker's own inbox, or over stdin where a link
+ * cannot be made (ADR 0017).
+ */
 class WarmWorkerPoolTest {
     static final WorkerRequest.Limits LIMITS = new WorkerRequest.Limits(512, 1, 10_000, 10_000);
     static final ObjectMapper JSON = BubblewrapSandboxTest.JSON;
@@ -27,7 +31,7 @@ class WarmWorkerPoolTest {
     @BeforeEach
     void pool() {
         fixtures.dir = dir;
-        runner = new BubblewrapSandboxRunner(1, LIMITS);
+        runner = new BubblewrapSandboxRunner(1, LIMITS, dir.resolve("inboxes")); // beside the blobs, as in the gateway
     }
 
     @AfterEach
@@ -81,10 +85,55 @@ class WarmWorkerPoolTest {
     }
 
     @Test
+    void aWarmWorkerReadsItsInputThroughALinkInItsOwnInboxWhichIsEmptiedAfterTheJob() throws Exception {
+        BubblewrapSandboxTest.Blob b = fixtures.encryptParquet(BubblewrapSandboxTest.people(200));
+        Process worker = idleWarmWorker();
+        assertThat(regularFiles(dir.resolve("inboxes"))).as("an idle worker's inbox is empty").isEmpty();
+        WorkerResponse r = aggregate("w5", b, true);
+        assertThat(r.ok()).as(String.valueOf(r.code())).isTrue();
+        assertThat(r.table().rows()).hasSize(2);
+        assertThat(runner.linkedInputs()).as("handed over as a link, not copied").isEqualTo(1);
+        assertThat(regularFiles(dir.resolve("inboxes"))).as("no link outlives the job").isEmpty();
+        assertThat(java.nio.file.Files.getAttribute(b.path(), "unix:nlink")).isEqualTo(1);
+        assertThat(worker.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void whereNoLinkCanBeMadeTheInputGoesOverStdin() throws Exception {
+        runner.close();
+        // /dev/shm is another file system than the test's temp dir: hard links fail with EXDEV.
+        Path elsewhere = java.nio.file.Files.createTempDirectory(Path.of("/dev/shm"), "veil-inboxes-");
+        try {
+            runner = new BubblewrapSandboxRunner(1, LIMITS, elsewhere);
+            BubblewrapSandboxTest.Blob b = fixtures.encryptParquet(BubblewrapSandboxTest.people(200));
+            idleWarmWorker();
+            WorkerResponse r = aggregate("w6", b, true);
+            assertThat(r.ok()).as(String.valueOf(r.code())).isTrue();
+            assertThat(r.table().rows()).hasSize(2);
+            assertThat(runner.linkedInputs()).isZero();
+        } finally {
+            runner.close();
+            Inbox.clear(elsewhere);
+            try {
+                java.nio.file.Files.deleteIfExists(elsewhere);
+            } catch (java.nio.file.DirectoryNotEmptyException raced) {
+                // a stopped worker's own inbox removal raced the clear; /dev/shm is emptied at reboot anyway
+            }
+        }
+    }
+
+    static List<Path> regularFiles(Path root) throws Exception {
+        if (!java.nio.file.Files.exists(root)) return List.of();
+        try (var files = java.nio.file.Files.walk(root)) {
+            return files.filter(java.nio.file.Files::isRegularFile).toList();
+        }
+    }
+
+    @Test
     void aTamperedCiphertextSentToAWarmWorkerIsRefused() throws Exception {
         BubblewrapSandboxTest.Blob b = fixtures.encryptParquet(BubblewrapSandboxTest.people(50));
         byte[] bytes = java.nio.file.Files.readAllBytes(b.path());
-        bytes[bytes.length / 2] ^= 1;
+        bytes[bytes.length - 1] ^= 1; // the last segment (the Parquet footer) is authenticated whatever the query reads
         java.nio.file.Files.write(b.path(), bytes);
         idleWarmWorker();
         WorkerResponse r = aggregate("w4", b, true);
