@@ -82,18 +82,16 @@ public final class JobBench {
                 + "Veil job reads %s, entity unique per row: %s%n", rows, (System.nanoTime() - tGen) / 1e9, Files.size(parquet),
                 Files.size(blob), Files.size(parquetBlob), format, useUniqueness ? String.valueOf(unique) : "unknown");
 
-        // Baseline: plain DuckDB over plaintext Parquet, warm, best of 3.
+        // Baseline: plain DuckDB over plaintext Parquet in this process, warm: best of 3 after a first run,
+        // and once more right before every Veil run (paired, so machine drift hits both sides of each ratio).
+        Connection plainDb = DriverManager.getConnection("jdbc:duckdb:");
+        Statement plain = plainDb.createStatement();
+        plain.execute("SET threads=2");
+        String plainSql = SQL.replace("FROM residents", "FROM read_parquet('" + parquet + "')");
         double baseline = Double.MAX_VALUE;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-            s.execute("SET threads=2");
-            String q = SQL.replace("FROM residents", "FROM read_parquet('" + parquet + "')");
-            for (int i = 0; i < 4; i++) {
-                long t0 = System.nanoTime();
-                try (ResultSet rs = s.executeQuery(q)) {
-                    while (rs.next()) { /* drain */ }
-                }
-                if (i > 0) baseline = Math.min(baseline, (System.nanoTime() - t0) / 1e9);
-            }
+        for (int i = 0; i < 4; i++) {
+            double t = timed(plain, plainSql);
+            if (i > 0) baseline = Math.min(baseline, t);
         }
 
         var cols = List.of(new ColumnSchema("person_id", "VARCHAR", ColumnRole.ENTITY_ID),
@@ -104,10 +102,13 @@ public final class JobBench {
         WorkerRequest.Limits limits = new WorkerRequest.Limits(8192, 2, 600_000, 100_000);
         Map<String, Veil> veil = new java.util.LinkedHashMap<>();
         for (String mode : List.of("warm", "fresh")) {
-            try (BubblewrapSandboxRunner runner = mode.equals("warm") ? new BubblewrapSandboxRunner(1, limits) : new BubblewrapSandboxRunner()) {
+            // Warm workers get the job's ciphertext hard-linked into their inbox, beside the blob as in the gateway (ADR 0017).
+            try (BubblewrapSandboxRunner runner = mode.equals("warm") ? new BubblewrapSandboxRunner(1, limits, dir.resolve("inboxes"))
+                    : new BubblewrapSandboxRunner()) {
                 Veil v = new Veil();
-                for (int i = 0; i < 3; i++) {
+                for (int i = 0; i < (mode.equals("warm") ? 7 : 3); i++) {
                     if (mode.equals("warm") && !runner.awaitWarmWorker(120_000)) throw new IllegalStateException("no warm worker");
+                    double pairedPlain = timed(plain, plainSql);
                     long t0 = System.nanoTime();
                     var analysed = (AnalysisResult.Accepted) new SqlAnalyzer().analyze(SQL, Map.of("residents", new TableBinding("ds", "residents", cols)));
                     var planned = (PlanResult.Planned) new QueryPlanner().plan(analysed.query(), Map.of("ds", rules), 1000);
@@ -120,7 +121,7 @@ public final class JobBench {
                     WorkerResponse r = runner.run("bench", new WorkerRequest(List.of(table), plan.sql(), plan.spec().toJson(), limits));
                     long t2 = System.nanoTime();
                     if (!r.ok()) throw new IllegalStateException("sandbox run failed: " + r.code());
-                    v.add((t2 - t0) / 1e9, (t1 - t0) / 1e9, r);
+                    v.add((t2 - t0) / 1e9, (t1 - t0) / 1e9, pairedPlain, r);
                 }
                 veil.put(mode, v);
             }
@@ -142,36 +143,58 @@ public final class JobBench {
                 if (i > 0) enforcing = Math.min(enforcing, (System.nanoTime() - t0) / 1e9);
             }
         }
+        plain.close();
+        plainDb.close();
         Veil warm = veil.get("warm");
         Veil fresh = veil.get("fresh");
         System.out.println();
-        System.out.printf("| rows | plain DuckDB on Parquet (s) | same enforcing SQL on Parquet (s) | Veil job, warm worker (s) | Veil job, fresh worker (s) "
-                + "| warm job / plain | warm job / enforcing |%n|---|---|---|---|---|---|---|%n");
-        System.out.printf("| %,d | %.3f | %.3f | %.3f | %.3f | %.1f× | %.1f× |%n", rows, baseline, enforcing, warm.best, fresh.best,
-                warm.best / baseline, warm.best / enforcing);
+        System.out.printf("| rows | plain DuckDB on Parquet (s) | same enforcing SQL on Parquet (s) | Veil job, warm worker: best / median (s) "
+                + "| Veil job, fresh worker (s) | warm job / plain: best / median | paired warm job / plain: best / median |%n"
+                + "|---|---|---|---|---|---|---|%n");
+        System.out.printf("| %,d | %.3f | %.3f | %.3f / %.3f | %.3f | %.2f× / %.2f× | %.2f× / %.2f× |%n", rows, baseline, enforcing, warm.best,
+                warm.median(warm.totals), fresh.best, warm.best / baseline, warm.median(warm.totals) / baseline,
+                warm.ratios.stream().mapToDouble(Double::doubleValue).min().orElseThrow(), warm.median(warm.ratios));
         System.out.println();
         for (var e : veil.entrySet()) {
             var st = e.getValue().last.stats();
             System.out.printf("%s worker, last run: analysis+plan %.3f s, worker start %d ms, decrypt+load %d ms, query %d ms, enforce %d ms; "
                     + "released %d rows, suppressed %d%n", e.getKey(), e.getValue().analysis, st.workerStartMillis(), st.decryptLoadMillis(),
                     st.queryMillis(), st.enforceMillis(), e.getValue().last.table().rows().size(), e.getValue().last.rowsSuppressed());
-            System.out.printf("  each run (total s, worker start / decrypt+load / query / enforce ms): %s%n", String.join(", ", e.getValue().phases));
+            System.out.printf("  each run (total s vs the plain query right before it, worker start / decrypt+load / query / enforce ms): %s%n", String.join(", ", e.getValue().phases));
         }
     }
 
-    /** Best total, best analysis+plan, the last response and every run's phases of one Veil path. */
+    private static double timed(Statement s, String sql) throws java.sql.SQLException {
+        long t0 = System.nanoTime();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) { /* drain */ }
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** Best and median total, best analysis+plan, the last response and every run's phases of one Veil path. */
     private static final class Veil {
         double best = Double.MAX_VALUE;
         double analysis = Double.MAX_VALUE;
+        final List<Double> totals = new ArrayList<>();
+        /** Each run's total over the plain query timed right before it. */
+        final List<Double> ratios = new ArrayList<>();
         WorkerResponse last;
         final List<String> phases = new ArrayList<>();
 
-        void add(double total, double plan, WorkerResponse r) {
+        double median(List<Double> values) {
+            List<Double> sorted = values.stream().sorted().toList();
+            return sorted.get(sorted.size() / 2);
+        }
+
+        void add(double total, double plan, double pairedPlain, WorkerResponse r) {
             best = Math.min(best, total);
+            totals.add(total);
+            ratios.add(total / pairedPlain);
             analysis = Math.min(analysis, plan);
             last = r;
             var ps = r.stats();
-            phases.add(String.format("%.2f (%d/%d/%d/%d)", total, ps.workerStartMillis(), ps.decryptLoadMillis(), ps.queryMillis(),
+            phases.add(String.format("%.3f vs %.3f (%d/%d/%d/%d)", total, pairedPlain, ps.workerStartMillis(), ps.decryptLoadMillis(), ps.queryMillis(),
                     ps.enforceMillis()));
         }
     }
