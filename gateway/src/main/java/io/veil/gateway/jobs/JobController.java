@@ -55,11 +55,12 @@ public class JobController {
         return service.mine(Caller.current(), offset, limit).stream().map(this::view).toList();
     }
 
-    @Operation(summary = "Job status, reason codes and progress")
+    @Operation(summary = "Job status, reason codes and progress; ?waitSeconds=N (up to 30) answers as soon as the job has "
+            + "finished or awaits the provider, instead of at once")
     @GetMapping("/{id}")
     @PreAuthorize("hasAnyRole('consumer','provider','auditor','zone-admin')")
-    public JobView get(@PathVariable String id) {
-        return view(service.get(Caller.current(), id));
+    public JobView get(@PathVariable String id, @RequestParam(defaultValue = "0") int waitSeconds) {
+        return view(service.get(Caller.current(), id, waitSeconds));
     }
 
     @Operation(summary = "The released result (submitting organisation only): JSON {columns, rows} or CSV (?format=csv)")

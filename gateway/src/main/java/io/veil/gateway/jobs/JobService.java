@@ -33,9 +33,11 @@ public class JobService {
     private final TransactionTemplate tx;
     private final Suite suite;
     private final JobPipeline pipeline;
+    private final JobWaiters waiters;
 
     public JobService(JobStore jobs, JobContracts contracts, LedgerOutbox outbox, TransactionTemplate tx, ZoneKeyStore keys,
-                      JobPipeline pipeline) {
+                      JobPipeline pipeline, JobWaiters waiters) {
+        this.waiters = waiters;
         this.jobs = jobs;
         this.contracts = contracts;
         this.outbox = outbox;
@@ -82,6 +84,20 @@ public class JobService {
         Job j = find(id);
         if (!visible(caller, j)) throw ApiException.notFound("job");
         return j;
+    }
+
+    /**
+     * As {@link #get(Caller, String)}, waiting up to {@code waitSeconds} (0–30) for the job to settle:
+     * to finish, or to wait for the provider (approval of the job or review of its result).
+     */
+    public Job get(Caller caller, String id, int waitSeconds) {
+        if (waitSeconds < 0 || waitSeconds > JobWaiters.MAX_WAIT_SECONDS) {
+            throw ApiException.badRequest("WAIT_INVALID", "waitSeconds must be 0 to " + JobWaiters.MAX_WAIT_SECONDS);
+        }
+        Job first = get(caller, id);
+        if (waitSeconds == 0) return first;
+        return waiters.await(() -> find(id), j -> j.status().terminal() || j.status() == JobStatus.AWAITING_APPROVAL
+                || (j.status() == JobStatus.CHECKED && pipeline.awaitsReview(j)), java.time.Duration.ofSeconds(waitSeconds));
     }
 
     public Job cancel(Caller caller, String id) {

@@ -15,11 +15,13 @@ class JobTransitions {
     private final JobStore jobs;
     private final LedgerOutbox outbox;
     private final TransactionTemplate tx;
+    private final JobWaiters waiters;
 
-    JobTransitions(JobStore jobs, LedgerOutbox outbox, TransactionTemplate tx) {
+    JobTransitions(JobStore jobs, LedgerOutbox outbox, TransactionTemplate tx, JobWaiters waiters) {
         this.jobs = jobs;
         this.outbox = outbox;
         this.tx = tx;
+        this.waiters = waiters;
     }
 
     boolean move(Job j, JobStatus from, JobStatus to, List<Job.Reason> reasons, Map<String, Object> attrs) {
@@ -29,7 +31,7 @@ class JobTransitions {
     /** Also runs {@code sameTransaction} (e.g. a budget commit or usage record) in the transition's transaction. */
     boolean move(Job j, JobStatus from, JobStatus to, List<Job.Reason> reasons, Map<String, Object> attrs,
                  Consumer<Void> sameTransaction) {
-        return Boolean.TRUE.equals(tx.execute(s -> {
+        boolean moved = Boolean.TRUE.equals(tx.execute(s -> {
             if (!jobs.transition(j.id(), from, to, reasons)) return false;
             Map<String, Object> a = new LinkedHashMap<>(attrs);
             a.put("status", to.name());
@@ -38,6 +40,8 @@ class JobTransitions {
             sameTransaction.accept(null);
             return true;
         }));
+        if (moved) waiters.signal(); // committed: a waiting status request may now see it
+        return moved;
     }
 
     void reject(Job j, JobStatus from, List<Job.Reason> reasons) {
