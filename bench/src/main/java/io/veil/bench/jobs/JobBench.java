@@ -40,6 +40,13 @@ public final class JobBench {
     static final String SQL = "SELECT district, age_band, COUNT(*) AS n, AVG(income) AS avg_income, SUM(income) AS total "
             + "FROM residents GROUP BY district, age_band";
 
+    /** The generated residents: unique person ids, 16 districts × 4 age bands, incomes 0..49,999. */
+    static String generator(long rows) {
+        return "SELECT 'P' || i AS person_id, 'district_' || (i % 16) AS district, "
+                + "CASE WHEN i % 4 = 0 THEN '18-29' WHEN i % 4 = 1 THEN '30-44' WHEN i % 4 = 2 THEN '45-59' ELSE '60+' END AS age_band, "
+                + "(hash(i) % 50000)::BIGINT AS income FROM range(" + rows + ") t(i)";
+    }
+
     public static void main(String[] args) throws Exception {
         long rows = args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L;
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "veil-jobbench-" + rows);
@@ -52,9 +59,7 @@ public final class JobBench {
         // Entity uniqueness: "proven" computes it exactly as ingest does (ParquetCopy); "unknown" forces COUNT(DISTINCT).
         boolean useUniqueness = args.length <= 2 || !args[2].equals("unknown");
         DataKey key = DataKey.generate(Suite.INTL);
-        String gen = "SELECT 'P' || i AS person_id, 'district_' || (i % 16) AS district, "
-                + "CASE WHEN i % 4 = 0 THEN '18-29' WHEN i % 4 = 1 THEN '30-44' WHEN i % 4 = 2 THEN '45-59' ELSE '60+' END AS age_band, "
-                + "(hash(i) % 50000)::BIGINT AS income FROM range(" + rows + ") t(i)";
+        String gen = generator(rows);
         long tGen = System.nanoTime();
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             s.execute("COPY (" + gen + ") TO '" + parquet + "' (FORMAT parquet)");
