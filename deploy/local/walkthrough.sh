@@ -71,9 +71,9 @@ echo "cross-zone contract $REMOTE_CONTRACT: $(call GET "$SOC/api/v1/federation/c
 step "3. sandboxed SQL job in zone-social"
 JOB=$(call POST "$SOC/api/v1/jobs" "$SOC_CONSUMER" '{"contractIds": ["'"$LOCAL_CONTRACT"'"],
   "sql": "SELECT district, segment, COUNT(*) AS customers, AVG(loan_amount) AS avg_loan FROM bank_customers GROUP BY district, segment"}' | json 'd["id"]')
-for _ in $(seq 1 120); do
-  STATUS=$(call GET "$SOC/api/v1/jobs/$JOB" "$SOC_CONSUMER" | json 'd["status"]')
-  [[ "$STATUS" =~ ^(RELEASED|REJECTED|FAILED|CANCELLED)$ ]] && break; sleep 1
+for _ in $(seq 1 4); do # each status request waits up to 30 s for the job to finish (?waitSeconds)
+  STATUS=$(call GET "$SOC/api/v1/jobs/$JOB?waitSeconds=30" "$SOC_CONSUMER" | json 'd["status"]')
+  [[ "$STATUS" =~ ^(RELEASED|REJECTED|FAILED|CANCELLED)$ ]] && break
 done
 echo "job $JOB: $STATUS"
 [[ "$STATUS" == RELEASED ]] || { call GET "$SOC/api/v1/jobs/$JOB" "$SOC_CONSUMER"; exit 1; }
