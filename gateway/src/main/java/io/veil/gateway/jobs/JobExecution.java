@@ -11,6 +11,7 @@ import io.veil.policy.Reservation;
 import io.veil.policy.Result;
 import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.analysis.AnalysisResult;
+import io.veil.sandbox.analysis.AnalyzedQuery;
 import io.veil.sandbox.analysis.SqlAnalyzer;
 import io.veil.sandbox.plan.DatasetRules;
 import io.veil.sandbox.plan.ExecutionPlan;
@@ -71,11 +72,20 @@ class JobExecution {
         List<JobContracts.Bound> bound = job.contractIds().stream().map(id -> contracts.find(id).orElseThrow()).toList();
         List<String> datasetIds = bound.stream().flatMap(b -> b.offer().datasetIds().stream()).distinct().toList();
         Map<String, TableCatalog.Bound> tables = catalog.bind(datasetIds);
-        // Analysis is deterministic and cheap, so it is repeated here rather than trusted from memory
-        // (the job may have waited for approval across a restart).
+        // Analysis is deterministic and cheap, so after a wait (approval, perhaps across a restart) it is
+        // repeated here rather than trusted from memory.
         AnalysisResult analysed = analyzer.analyze(job.sql(), TableCatalog.sqlNames(tables));
         if (analysed instanceof AnalysisResult.Rejected r) return new Outcome.Refused(List.of(new Job.Reason(r.code(), r.message())));
-        var query = ((AnalysisResult.Accepted) analysed).query();
+        return run(job, bound, tables, ((AnalysisResult.Accepted) analysed).query());
+    }
+
+    /** Runs a job checked a moment ago on the calling thread, with the tables it was bound to and its analysed query. */
+    Outcome run(Job job, Map<String, TableCatalog.Bound> tables, AnalyzedQuery query) {
+        List<JobContracts.Bound> bound = job.contractIds().stream().map(id -> contracts.find(id).orElseThrow()).toList();
+        return run(job, bound, tables, query);
+    }
+
+    private Outcome run(Job job, List<JobContracts.Bound> bound, Map<String, TableCatalog.Bound> tables, AnalyzedQuery query) {
 
         Map<String, DatasetRules> rules = new HashMap<>();
         Map<String, Offer> offerOf = new HashMap<>();

@@ -7,6 +7,7 @@ import io.veil.policy.PolicyEngine;
 import io.veil.policy.QueryFootprint;
 import io.veil.policy.ZoneTier;
 import io.veil.sandbox.analysis.AnalysisResult;
+import io.veil.sandbox.analysis.AnalyzedQuery;
 import io.veil.sandbox.analysis.SqlAnalyzer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,19 +104,22 @@ public class JobPipeline {
             move(analysed, JobStatus.ANALYSED, JobStatus.AWAITING_APPROVAL, List.of(new Job.Reason("AWAITING_PROVIDER_APPROVAL",
                     "the provider approves each job under this offer")), Map.of());
         } else {
-            execute(analysed);
+            // Runs at once on this thread: the tables just bound and the query just analysed are current.
+            execute(analysed, checked);
         }
     }
 
-    record Checked(List<Job.Reason> reasons, Map<String, TableCatalog.Bound> tables) {}
+    /** @param query the analysed query (null when analysis rejected it) */
+    record Checked(List<Job.Reason> reasons, Map<String, TableCatalog.Bound> tables, AnalyzedQuery query) {}
 
     /** Analysis and the policy decision for a query under contracts: the reasons it would be rejected (none: it may run). */
     Checked check(List<JobContracts.Bound> bound, String consumerOrg, String sql) {
         List<String> datasetIds = bound.stream().flatMap(b -> b.offer().datasetIds().stream()).distinct().toList();
         Map<String, TableCatalog.Bound> tables = catalog.bind(datasetIds);
         AnalysisResult result = analyzer.analyze(sql, TableCatalog.sqlNames(tables));
-        if (result instanceof AnalysisResult.Rejected r) return new Checked(List.of(new Job.Reason(r.code(), r.message())), tables);
-        QueryFootprint footprint = ((AnalysisResult.Accepted) result).query().footprint();
+        if (result instanceof AnalysisResult.Rejected r) return new Checked(List.of(new Job.Reason(r.code(), r.message())), tables, null);
+        AnalyzedQuery query = ((AnalysisResult.Accepted) result).query();
+        QueryFootprint footprint = query.footprint();
         List<Job.Reason> reasons = new ArrayList<>();
         Set<String> covered = new LinkedHashSet<>();
         var roles = TableCatalog.roles(tables);
@@ -134,7 +138,7 @@ public class JobPipeline {
         if (!covered.containsAll(footprint.datasetIds())) {
             reasons.add(new Job.Reason("DATASET_NOT_IN_CONTRACT", "the query reads a dataset none of the job's contracts covers"));
         }
-        return new Checked(reasons, tables);
+        return new Checked(reasons, tables, query);
     }
 
     /**
@@ -149,7 +153,12 @@ public class JobPipeline {
     }
 
     private void execute(Job job) {
-        JobExecution.Outcome out = execution.run(job);
+        execute(job, null);
+    }
+
+    /** @param checked this job's fresh analysis and bound tables, or null to have them made again (e.g. after approval) */
+    private void execute(Job job, Checked checked) {
+        JobExecution.Outcome out = checked == null ? execution.run(job) : execution.run(job, checked.tables(), checked.query());
         Job current = jobs.find(job.id()).orElseThrow();
         if (current.status().terminal()) return; // cancelled meanwhile; execution already refunded
         if (out instanceof JobExecution.Outcome.Refused r) {
