@@ -109,9 +109,14 @@ class EverythingOnTheLedgerTest extends GatewayTest {
 
         // A crash after the ledger append but before the outbox row is marked: the relay re-sends, the
         // ledger answers with the stored entry, the row gets that entry's seq, nothing is appended twice.
-        new Flows(api).registerResidents(Flows.uniqueName("crash"));
-        LedgerOutbox.Row row = outbox.pending(1).get(0);
-        LedgerEntry first = ledger.append(LedgerOutbox.toLedgerEvent(row.event(), outbox.zone()));
+        LedgerOutbox.Row row;
+        LedgerEntry first;
+        // The relay is woken by every commit; holding its monitor keeps it from publishing the row first.
+        synchronized (relay) {
+            new Flows(api).registerResidents(Flows.uniqueName("crash"));
+            row = outbox.pending(1).get(0);
+            first = ledger.append(LedgerOutbox.toLedgerEvent(row.event(), outbox.zone()));
+        }
         long size = ledger.size();
         relay.relay();
         assertThat(ledger.size()).isEqualTo(size);
