@@ -86,9 +86,9 @@ final class PartialFileDecryptor implements PartialDecryption {
     }
 
     /** Decrypts the given segments (ascending, none done yet) and remembers them as done. */
-    private void decryptSegments(int... todo) throws IOException {
-        guarded(() -> file.decrypt(todo.length, k -> todo[(int) k], out, threads));
-        for (int i : todo) {
+    private void decryptSegments(int... segments) throws IOException {
+        guarded(() -> file.decrypt(segments.length, k -> segments[(int) k], out, threads));
+        for (int i : segments) {
             done.set(i);
         }
     }

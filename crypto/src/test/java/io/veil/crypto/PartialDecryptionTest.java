@@ -3,9 +3,7 @@ package io.veil.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -38,27 +36,19 @@ class PartialDecryptionTest {
     }
 
     static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new Random(seed).nextBytes(b);
-        return b;
+        return SealedFiles.random(size, seed);
     }
 
     static byte[] sealed(AeadDataKey key, byte[] plain) throws IOException {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (OutputStream out = key.encryptingStream(sink, AAD, SEG)) {
-            out.write(plain);
-        }
-        return sink.toByteArray();
+        return SealedFiles.seal(key, plain, AAD, SEG);
     }
 
     Path file(byte[] content) throws IOException {
-        Path p = Files.createTempFile(dir, "enc", ".bin");
-        Files.write(p, content);
-        return p;
+        return SealedFiles.write(dir, content);
     }
 
     Path fresh() {
-        return dir.resolve("plain-" + System.nanoTime());
+        return SealedFiles.fresh(dir);
     }
 
     static List<ByteRange> randomRanges(Random r, long size) {
@@ -123,11 +113,7 @@ class PartialDecryptionTest {
         AeadDataKey key = AeadDataKey.generate(suite);
         int seg = StreamFormat.V1_SEGMENT_SIZE;
         byte[] plain = random(3 * seg + 1234, 7);
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (OutputStream out = key.encryptingStreamV1(sink, AAD)) {
-            out.write(plain);
-        }
-        Path src = file(sink.toByteArray());
+        Path src = file(SealedFiles.sealV1(key, plain, AAD));
         Path target = fresh();
         List<ByteRange> ranges = List.of(new ByteRange(seg + 10, 100), new ByteRange(seg - 5, 10));
         try (PartialDecryption p = key.decryptPartially(src, target, AAD)) {

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,35 +35,23 @@ class StreamFormatVersionTest {
     }
 
     static byte[] random(int size) {
-        byte[] b = new byte[size];
-        new Random(size).nextBytes(b);
-        return b;
+        return SealedFiles.random(size, size);
     }
 
     static byte[] sealedV1(AeadDataKey key, byte[] plain) throws IOException {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (OutputStream out = key.encryptingStreamV1(sink, AAD)) {
-            out.write(plain);
-        }
-        return sink.toByteArray();
+        return SealedFiles.sealV1(key, plain, AAD);
     }
 
     static byte[] sealed(AeadDataKey key, byte[] plain, int segmentSize) throws IOException {
-        ByteArrayOutputStream sink = new ByteArrayOutputStream();
-        try (OutputStream out = key.encryptingStream(sink, AAD, segmentSize)) {
-            out.write(plain);
-        }
-        return sink.toByteArray();
+        return SealedFiles.seal(key, plain, AAD, segmentSize);
     }
 
     Path file(byte[] content) throws IOException {
-        Path p = Files.createTempFile(dir, "enc", ".bin");
-        Files.write(p, content);
-        return p;
+        return SealedFiles.write(dir, content);
     }
 
     Path fresh() {
-        return dir.resolve("plain-" + System.nanoTime());
+        return SealedFiles.fresh(dir);
     }
 
     @ParameterizedTest(name = "{0} {1} bytes")

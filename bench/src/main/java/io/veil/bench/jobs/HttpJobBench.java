@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -82,7 +81,7 @@ public final class HttpJobBench {
             String plainSql = JobBench.SQL.replace("FROM residents", "FROM read_parquet('" + parquet + "')");
             double best = Double.MAX_VALUE;
             for (int i = 0; i < 4; i++) {
-                double t = timed(s, plainSql);
+                double t = JobBench.timed(s, plainSql);
                 if (i > 0) best = Math.min(best, t);
             }
             for (int i = 0; i < warmup; i++) {
@@ -92,7 +91,7 @@ public final class HttpJobBench {
             System.out.printf("%d warm-up jobs done%n", warmup);
             for (int i = 0; i <= runs; i++) {
                 Thread.sleep(pause * 1000L);
-                double plain = timed(s, plainSql);
+                double plain = JobBench.timed(s, plainSql);
                 long start = System.nanoTime();
                 String id = call(base, "POST", "/api/v1/jobs", consumer, job).get("id").asText();
                 // One status request that answers when the job has finished (?waitSeconds, no polling loop).
@@ -117,14 +116,6 @@ public final class HttpJobBench {
                     q.get(q.size() / 2));
             System.out.println("each run (submit → released s, vs the plain query right before it): " + String.join(", ", each));
         }
-    }
-
-    private static double timed(Statement s, String sql) throws Exception {
-        long t0 = System.nanoTime();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) { /* drain */ }
-        }
-        return (System.nanoTime() - t0) / 1e9;
     }
 
     private static String token(String base, String client) throws Exception {

@@ -170,7 +170,7 @@ public final class JobBench {
         }
     }
 
-    private static double timed(Statement s, String sql) throws java.sql.SQLException {
+    static double timed(Statement s, String sql) throws java.sql.SQLException {
         long t0 = System.nanoTime();
         try (ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) { /* drain */ }

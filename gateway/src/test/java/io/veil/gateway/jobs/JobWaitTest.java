@@ -85,7 +85,9 @@ class JobWaitTest extends GatewayTest {
             assertThat(r.status()).as(bad).isEqualTo(400);
             assertThat(r.code()).isEqualTo("WAIT_INVALID");
         }
-        assertThat(api.get("/api/v1/jobs/" + id + "?waitSeconds=soon", "demo-consumer").status()).isEqualTo(400);
+        Response notANumber = api.get("/api/v1/jobs/" + id + "?waitSeconds=soon", "demo-consumer");
+        assertThat(notANumber.status()).isEqualTo(400);
+        assertThat(notANumber.code()).isEqualTo("INVALID_PARAMETER");
     }
 
     @Test

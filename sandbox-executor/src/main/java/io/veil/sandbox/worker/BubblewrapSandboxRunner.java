@@ -3,6 +3,7 @@ package io.veil.sandbox.worker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The default runner: each job gets a fresh worker JVM under bubblewrap — all namespaces unshared
@@ -44,7 +46,7 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
     private final WarmPool pool;
     private final WorkerRequest.Limits poolLimits;
     private final Path inboxRoot;
-    private final java.util.concurrent.atomic.AtomicLong linkedInputs = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong linkedInputs = new AtomicLong();
 
     public BubblewrapSandboxRunner() {
         this(System.getProperty("java.home"), System.getProperty("java.class.path"), 512);
@@ -335,7 +337,7 @@ public final class BubblewrapSandboxRunner implements SandboxRunner, AutoCloseab
     /** The worker's framed answer (4-byte length, then JSON); empty or short if the worker died before finishing it. */
     private static byte[] readAnswer(InputStream in) {
         try {
-            java.io.DataInputStream data = new java.io.DataInputStream(in);
+            DataInputStream data = new DataInputStream(in);
             int length = data.readInt();
             if (length < 0 || length > MAX_ANSWER) return new byte[0];
             return data.readNBytes(length);

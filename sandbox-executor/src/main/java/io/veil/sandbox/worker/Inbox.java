@@ -1,7 +1,6 @@
 package io.veil.sandbox.worker;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -36,10 +35,8 @@ final class Inbox {
     static boolean link(Path inbox, String name, Path blob) {
         if (inbox == null || name.contains("/") || name.startsWith(".")) return false;
         try {
-            Files.createLink(inbox.resolve(name), blob);
+            Files.createLink(inbox.resolve(name), blob); // fails if the name exists: never reuse an entry this job did not make
             return true;
-        } catch (FileAlreadyExistsException e) {
-            return false; // never reuse an entry this job did not make
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;
         }
@@ -47,34 +44,28 @@ final class Inbox {
 
     /** Unlinks everything in the inbox (the blobs themselves are untouched). */
     static void empty(Path inbox) {
-        if (inbox == null) return;
-        try (Stream<Path> files = Files.list(inbox)) {
-            for (Path f : (Iterable<Path>) files::iterator) Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // removed with the inbox when the worker exits, or by the owner at its next start
-        }
+        deleteTree(inbox, false);
     }
 
     /** Removes the inbox (after its worker exited). */
     static void delete(Path inbox) {
-        if (inbox == null) return;
-        empty(inbox);
-        try {
-            Files.deleteIfExists(inbox);
-        } catch (IOException ignored) {
-            // left for the owner's next start
-        }
+        deleteTree(inbox, true);
     }
 
     /** Removes every inbox under {@code root}: at startup, left behind by a process that died. */
     static void clear(Path root) {
-        if (root == null || !Files.isDirectory(root)) return;
-        try (Stream<Path> all = Files.walk(root)) {
+        deleteTree(root, false);
+    }
+
+    /** Best effort: entries are links to ciphertext only; whatever stays is removed at the owner's next start. */
+    private static void deleteTree(Path dir, boolean withDir) {
+        if (dir == null || !Files.isDirectory(dir)) return;
+        try (Stream<Path> all = Files.walk(dir)) {
             for (Path f : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
-                if (!f.equals(root)) Files.deleteIfExists(f);
+                if (withDir || !f.equals(dir)) Files.deleteIfExists(f);
             }
         } catch (IOException ignored) {
-            // best effort; entries are links to ciphertext only
+            // see above
         }
     }
 }

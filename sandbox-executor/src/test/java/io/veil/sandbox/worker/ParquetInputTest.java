@@ -144,14 +144,7 @@ class ParquetInputTest {
     void tamperingWithAColumnTheJobReadsIsRefused() throws Exception {
         Path plain = plaintext();
         Sealed sealed = seal(plain, Suite.INTL);
-        long incomeAt;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT data_page_offset + total_compressed_size / 2 FROM parquet_metadata('" + plain
-                     + "') WHERE path_in_schema = 'income' AND row_group_id = 2")) {
-            rs.next();
-            incomeAt = rs.getLong(1);
-        }
-        flip(sealed.blob(), ciphertextOffset(incomeAt));
+        flip(sealed.blob(), ciphertextOffset(middleOfChunk(plain, "income", 2)));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             Path job = dir.resolve("job.parquet");
             assertThatThrownBy(() -> ParquetInput.load(c, table(sealed), sealed.key(), sealed.blob(), job,
@@ -174,19 +167,22 @@ class ParquetInputTest {
     void tamperingWithAColumnTheJobNeverReadsDoesNotChangeItsResult() throws Exception {
         Path plain = plaintext();
         Sealed sealed = seal(plain, Suite.INTL);
-        long noteAt;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT data_page_offset + total_compressed_size / 2 FROM parquet_metadata('" + plain
-                     + "') WHERE path_in_schema = 'note' AND row_group_id = 1")) {
-            rs.next();
-            noteAt = rs.getLong(1);
-        }
-        flip(sealed.blob(), ciphertextOffset(noteAt));
+        flip(sealed.blob(), ciphertextOffset(middleOfChunk(plain, "note", 1)));
         String sql = "SELECT district, SUM(income) AS s FROM t0 GROUP BY district ORDER BY 1";
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             ParquetInput.load(c, table(sealed), sealed.key(), sealed.blob(), dir.resolve("job.parquet"), sql);
             s.execute("CREATE VIEW whole AS SELECT * FROM read_parquet('" + plain + "')");
             assertThat(rows(c, sql)).isEqualTo(rows(c, sql.replace("t0", "whole")));
+        }
+    }
+
+    /** A plaintext offset in the middle of {@code column}'s chunk in row group {@code rowGroup}. */
+    static long middleOfChunk(Path plain, String column, int rowGroup) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT data_page_offset + total_compressed_size / 2 FROM parquet_metadata('" + plain
+                     + "') WHERE path_in_schema = '" + column + "' AND row_group_id = " + rowGroup)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
         }
     }
 
