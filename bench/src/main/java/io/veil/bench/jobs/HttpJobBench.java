@@ -21,7 +21,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -53,6 +55,7 @@ public final class HttpJobBench {
         }
         String provider = token(base, "demo-provider");
         String consumer = token(base, "demo-consumer");
+        String admin = token(base, "demo-admin");
         String name = "bench_residents_" + UUID.randomUUID().toString().substring(0, 8);
         long t0 = System.nanoTime();
         JsonNode ds = upload(base, provider, name, parquet);
@@ -70,7 +73,7 @@ public final class HttpJobBench {
         String contract = call(base, "POST", "/api/v1/contracts", consumer, "{\"offerId\": \"" + offer + "\", \"purpose\": \"bench\"}")
                 .get("id").asText();
         call(base, "POST", "/api/v1/contracts/" + contract + "/accept", provider, null);
-        String job = JSON.writeValueAsString(java.util.Map.of("contractIds", List.of(contract),
+        String job = JSON.writeValueAsString(Map.of("contractIds", List.of(contract),
                 "sql", JobBench.SQL.replace("FROM residents", "FROM " + name)));
 
         List<Double> released = new ArrayList<>();
@@ -89,7 +92,9 @@ public final class HttpJobBench {
                 call(base, "GET", "/api/v1/jobs/" + id + "?waitSeconds=30", consumer, null);
             }
             System.out.printf("%d warm-up jobs done%n", warmup);
+            Map<String, double[]> before = null;
             for (int i = 0; i <= runs; i++) {
+                if (i == 1) before = timings(base, admin);
                 Thread.sleep(pause * 1000L);
                 double plain = JobBench.timed(s, plainSql);
                 long start = System.nanoTime();
@@ -115,7 +120,43 @@ public final class HttpJobBench {
             System.out.printf("| %,d | %.3f | %.3f / %.3f | %.2f× / %.2f× |%n", rows, best, r.get(0), r.get(r.size() / 2), q.get(0),
                     q.get(q.size() / 2));
             System.out.println("each run (submit → released s, vs the plain query right before it): " + String.join(", ", each));
+            System.out.println(whereTheTimeGoes(before, timings(base, admin), released));
         }
+    }
+
+    static final List<String> TIMERS = List.of("veil.job.latency?tag=path:auto", "veil.job.worker?tag=phase:wall",
+            "veil.job.worker?tag=phase:start", "veil.job.worker?tag=phase:decrypt_load", "veil.job.worker?tag=phase:query",
+            "veil.job.worker?tag=phase:enforce");
+
+    /** The zone's job timers (JobTimings) as the zone admin reads them: COUNT and TOTAL_TIME (s) of each. */
+    private static Map<String, double[]> timings(String base, String admin) throws Exception {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (String t : TIMERS) {
+            double[] v = new double[2];
+            for (JsonNode m : call(base, "GET", "/actuator/metrics/" + t, admin, null).get("measurements")) {
+                if (m.get("statistic").asText().equals("COUNT")) v[0] = m.get("value").asDouble();
+                if (m.get("statistic").asText().equals("TOTAL_TIME")) v[1] = m.get("value").asDouble();
+            }
+            out.put(t, v);
+        }
+        return out;
+    }
+
+    /** Mean milliseconds per phase over the measured runs, from the zone's timers and this client's clock. */
+    private static String whereTheTimeGoes(Map<String, double[]> before, Map<String, double[]> after, List<Double> released) {
+        double[] ms = new double[TIMERS.size()];
+        for (int i = 0; i < TIMERS.size(); i++) {
+            double[] b = before.get(TIMERS.get(i));
+            double[] a = after.get(TIMERS.get(i));
+            if (a[0] - b[0] != released.size()) throw new IllegalStateException("another job ran meanwhile: " + TIMERS.get(i));
+            ms[i] = (a[1] - b[1]) * 1000 / (a[0] - b[0]);
+        }
+        double client = released.stream().mapToDouble(Double::doubleValue).average().orElseThrow() * 1000;
+        double workerOwn = ms[2] + ms[3] + ms[4] + ms[5];
+        return String.format("where the time goes (means of the measured runs, ms): submit → released %.0f = HTTP and client %.0f"
+                        + " + gateway (analysis, policy, plan, budget, transitions, sealing) %.0f + sandbox run %.0f [hand-over and answer %.0f,"
+                        + " worker start %.0f, decrypt+load %.0f, query %.0f, enforce %.0f]",
+                client, client - ms[0], ms[0] - ms[1], ms[1], ms[1] - workerOwn, ms[2], ms[3], ms[4], ms[5]);
     }
 
     private static String token(String base, String client) throws Exception {

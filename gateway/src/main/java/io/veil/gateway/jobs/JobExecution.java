@@ -45,12 +45,13 @@ class JobExecution {
     private final ZoneKeyStore keys;
     private final UsageRecorder usage;
     private final ObjectMapper json;
+    private final JobTimings timings;
     private final SqlAnalyzer analyzer = new SqlAnalyzer();
     private final QueryPlanner planner = new QueryPlanner();
     private final Map<String, List<Reservation>> held = new ConcurrentHashMap<>();
 
     JobExecution(JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobStore jobs, BudgetStore budgets,
-                 WorkerClient worker, ZoneKeyStore keys, UsageRecorder usage, ObjectMapper json) {
+                 WorkerClient worker, ZoneKeyStore keys, UsageRecorder usage, ObjectMapper json, JobTimings timings) {
         this.contracts = contracts;
         this.catalog = catalog;
         this.transitions = transitions;
@@ -60,6 +61,7 @@ class JobExecution {
         this.keys = keys;
         this.usage = usage;
         this.json = json;
+        this.timings = timings;
     }
 
     sealed interface Outcome {
@@ -124,6 +126,7 @@ class JobExecution {
             return new Outcome.Failed(List.of(new Job.Reason("JOB_STATE_CHANGED", "the job changed state concurrently")));
         }
 
+        long handedOver = System.nanoTime();
         WorkerClient.Result r = worker.run(job.id(), plan, tables);
         Job now = jobs.find(job.id()).orElseThrow();
         if (r instanceof WorkerClient.Result.Error err) {
@@ -132,6 +135,7 @@ class JobExecution {
             return new Outcome.Failed(List.of(new Job.Reason(err.code(), err.message())));
         }
         WorkerClient.Result.Ok ok = (WorkerClient.Result.Ok) r;
+        timings.worker(System.nanoTime() - handedOver, ok.stats());
         String sealed = seal(job.id(), ok.table());
         String digest = hex(keys.suite().hash(canonicalResult(ok.table())));
         long microEps = reservations.stream().filter(x -> !x.keys().get(0).kind().equals(BudgetKey.CONTRACT_JOBS)).mapToLong(Reservation::amount).sum();

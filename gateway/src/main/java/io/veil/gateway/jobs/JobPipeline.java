@@ -39,6 +39,7 @@ public class JobPipeline {
     private final JobTransitions transitions;
     private final JobExecution execution;
     private final io.veil.gateway.federation.ZoneDirectory zones;
+    private final JobTimings timings;
     private final SqlAnalyzer analyzer = new SqlAnalyzer();
     private final PolicyEngine engine = new PolicyEngine();
     // Jobs run one at a time per node by default: a sandbox worker already uses the machine's cores.
@@ -49,8 +50,9 @@ public class JobPipeline {
     });
 
     JobPipeline(JobStore jobs, JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobExecution execution,
-                io.veil.gateway.federation.ZoneDirectory zones) {
+                io.veil.gateway.federation.ZoneDirectory zones, JobTimings timings) {
         this.zones = zones;
+        this.timings = timings;
         this.jobs = jobs;
         this.contracts = contracts;
         this.catalog = catalog;
@@ -166,7 +168,7 @@ public class JobPipeline {
         } else if (out instanceof JobExecution.Outcome.Failed f) {
             move(current, current.status(), JobStatus.FAILED, f.reasons(), Map.of());
         } else if (out instanceof JobExecution.Outcome.Checked c && !c.awaitReview()) {
-            release(jobs.find(job.id()).orElseThrow());
+            release(jobs.find(job.id()).orElseThrow(), checked == null);
         }
     }
 
@@ -186,7 +188,7 @@ public class JobPipeline {
 
     void review(Job j, String providerOrg, boolean approve) {
         transitions.record(j, "ResultReviewed", Map.of("provider", providerOrg, "approved", approve));
-        if (approve) release(j);
+        if (approve) release(j, true);
         else reject(j, JobStatus.CHECKED, List.of(new Job.Reason("PROVIDER_REJECTED_RESULT", "the provider withheld the result")));
     }
 
@@ -196,11 +198,14 @@ public class JobPipeline {
         move(j, j.status(), JobStatus.CANCELLED, reasons, Map.of());
     }
 
-    private void release(Job j) {
+    /** @param waited a provider approved the job or reviewed its result on the way (for {@link JobTimings}) */
+    private void release(Job j, boolean waited) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("resultDigest", j.resultDigest());
         if (j.usageJson() != null) attrs.put("usage", j.usageJson());
-        move(j, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), attrs);
+        // Timed inside the transition's transaction, so that anyone who can see RELEASED also sees it timed
+        // (a commit that then fails would leave one release too many in the metric, never a missing one).
+        transitions.move(j, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), attrs, v -> timings.released(j, waited));
     }
 
     private void reject(Job j, JobStatus from, List<Job.Reason> reasons) {
