@@ -31,7 +31,7 @@ import java.util.Map;
 
 /**
  * Sandboxed aggregate job over an encrypted dataset vs plain DuckDB on the same data as plaintext
- * Parquet, in one run. Usage: bench/run.sh jobs.JobBench [rows] [parquet|csv] [proven|unknown]
+ * Parquet, in one run. Usage: [BENCH_JAVA_OPTS=-DpauseMs=N] bench/run.sh jobs.JobBench [rows] [parquet|csv] [proven|unknown]
  * (default 10,000,000, parquet, proven: the entity uniqueness ingest would record).
  * The Veil path is analysis + planning + a fresh bubblewrap worker (JVM start, decrypt, load,
  * query, k-threshold enforcement); the baseline is one in-process DuckDB query on Parquet.
@@ -114,6 +114,8 @@ public final class JobBench {
                 // One unrecorded run first, as for the baseline: it warms this process (runner, JSON, analyser).
                 for (int i = 0; i <= (mode.equals("warm") ? 7 : 3); i++) {
                     if (mode.equals("warm") && !runner.awaitWarmWorker(120_000)) throw new IllegalStateException("no warm worker");
+                    // -DpauseMs: the warm worker idles that long before its job, as between jobs arriving seconds apart.
+                    if (mode.equals("warm")) Thread.sleep(Long.getLong("pauseMs", 0));
                     double pairedPlain = timed(plain, plainSql);
                     long t0 = System.nanoTime();
                     var analysed = (AnalysisResult.Accepted) new SqlAnalyzer().analyze(SQL, Map.of("residents", new TableBinding("ds", "residents", cols)));
