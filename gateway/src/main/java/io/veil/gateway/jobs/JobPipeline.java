@@ -198,7 +198,7 @@ public class JobPipeline {
         move(j, j.status(), JobStatus.CANCELLED, reasons, Map.of());
     }
 
-    /** @param waited a provider approved the job or reviewed its result on the way (for {@link JobTimings}) */
+    /** @param waited the job did not run straight through: approval, review or a restart (for {@link JobTimings}) */
     private void release(Job j, boolean waited) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("resultDigest", j.resultDigest());

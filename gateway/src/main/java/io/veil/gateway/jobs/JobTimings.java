@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * to zone admins at {@code /actuator/metrics} and {@code /actuator/prometheus}).
  * <ul>
  *   <li>{@code veil.job.latency} — submit → RELEASED as the node saw it, tagged {@code path=auto}
- *       for a job that ran straight through and {@code path=provider} when it waited for a provider;</li>
+ *       for a job that ran straight through and {@code path=resumed} for one that waited on the way
+ *       (a provider's approval or review, or a node restart);</li>
  *   <li>{@code veil.job.worker} — one sandbox run, tagged {@code phase}: {@code wall} (hand-over to
  *       answer, seen from the gateway), {@code start}, {@code decrypt_load}, {@code query},
  *       {@code enforce} (as the worker measured them).</li>
@@ -24,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 @Component
 class JobTimings {
     private final Timer auto;
-    private final Timer provider;
+    private final Timer resumed;
     private final Timer wall;
     private final Timer start;
     private final Timer decryptLoad;
@@ -33,7 +34,7 @@ class JobTimings {
 
     JobTimings(MeterRegistry meters) {
         this.auto = latency(meters, "auto");
-        this.provider = latency(meters, "provider");
+        this.resumed = latency(meters, "resumed");
         this.wall = worker(meters, "wall");
         this.start = worker(meters, "start");
         this.decryptLoad = worker(meters, "decrypt_load");
@@ -60,9 +61,9 @@ class JobTimings {
         enforce.record(stats.enforceMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** A job just released; {@code waited} when a provider's approval or review was part of it. */
+    /** A job just released; {@code waited} when it did not run straight through (approval, review, restart). */
     void released(Job job, boolean waited) {
         Duration d = Duration.between(job.createdAt(), Instant.now());
-        if (!d.isNegative()) (waited ? provider : auto).record(d);
+        if (!d.isNegative()) (waited ? resumed : auto).record(d);
     }
 }

@@ -67,12 +67,12 @@ class JobTimingsTest extends GatewayTest {
         offer.put("approval", "PROVIDER_APPROVES_JOB");
         String contract = flows.agree(flows.publish(offer));
         double auto = served("veil.job.latency", "path:auto")[0];
-        double provider = served("veil.job.latency", "path:provider")[0];
+        double resumed = served("veil.job.latency", "path:resumed")[0];
         String job = flows.submit(contract, SQL.formatted(name)).json().get("id").asText();
         flows.awaitJob(job, "AWAITING_APPROVAL");
         assertThat(api.request("POST", "/api/v1/jobs/" + job + "/approve", "demo-provider", "application/json", null).status()).isEqualTo(200);
         assertThat(flows.awaitJob(job).get("status").asText()).isEqualTo("RELEASED");
-        assertThat(served("veil.job.latency", "path:provider")[0]).isEqualTo(provider + 1);
+        assertThat(served("veil.job.latency", "path:resumed")[0]).isEqualTo(resumed + 1);
         assertThat(served("veil.job.latency", "path:auto")[0]).isEqualTo(auto);
     }
 
@@ -101,7 +101,7 @@ class JobTimingsTest extends GatewayTest {
         for (Meter m : timed) {
             for (Tag t : m.getId().getTags()) {
                 assertThat(t.getKey()).isIn("path", "phase");
-                assertThat(t.getValue()).isIn(Set.of("auto", "provider", "wall", "start", "decrypt_load", "query", "enforce"));
+                assertThat(t.getValue()).isIn(Set.of("auto", "resumed", "wall", "start", "decrypt_load", "query", "enforce"));
             }
         }
     }
