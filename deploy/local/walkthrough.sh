@@ -84,7 +84,7 @@ PSI=$(call POST "$SOC/api/v1/federation/psi-jobs" "$SOC_CONSUMER" '{"type": "PSI
   "localDatasetId": "'"$BANK"'", "localJoinKey": "person_id",
   "remoteZone": "zone-public", "remoteDatasetId": "'"$RESIDENTS"'", "remoteJoinKey": "person_id",
   "remoteMetric": "income", "contractId": "'"$REMOTE_CONTRACT"'"}')
-echo "$PSI" | json '{k: d[k] for k in ("id", "status", "reasons", "result")}'
+echo "$PSI" | json '{k: d.get(k) for k in ("id", "status", "reasons", "result")}'
 [[ "$(echo "$PSI" | json 'd["status"]')" == RELEASED ]] || exit 1
 
 step "5. cross-zone SQL job: residents per district (zone-public) with the bank's loans per district (zone-social)"

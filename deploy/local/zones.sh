@@ -14,7 +14,7 @@
 #   VEIL_SUITE [INTL]            crypto suite of both zones (zone keys, data keys, request signatures)
 #   VEIL_CA_DIR [~/.local/state/veil/local-ca]  the local CA; must be outside any git work tree
 #   VEIL_MTLS [auto]             auto: mutual TLS if the CA could be created; off: signatures over HTTP
-#   VEIL_JAVA_OPTS [-XX:TieredStopAtLevel=1]  JVM options per zone (C1 only: ADR 0018; set it empty for full tiering)
+#   VEIL_JAVA_OPTS []            extra JVM options per zone
 #   VEIL_IDENTITY [embedded]     embedded: each zone's own demo authorization server; keycloak: tokens
 #                                from the `veil` realm (deploy/keycloak/start.sh; issuer VEIL_KEYCLOAK_ISSUER)
 #   VEIL_BUILD [auto]            auto: rebuild when sources are newer than the jar; never: use the jar
@@ -142,9 +142,7 @@ start() {
   unset VEIL_CA_PASSWORD VEIL_ZONE_PASSWORD
   args+=("--veil.federation.peers[0].url=$scheme://127.0.0.1:$peer_fed")
   # shellcheck disable=SC2086
-  # C1 only by default (ADR 0018): the gateway orchestrates, the sandbox workers do the heavy work, and
-  # on a small node C2 compiling the gateway for hundreds of jobs competes with them for the cores.
-  exec java ${VEIL_JAVA_OPTS--XX:TieredStopAtLevel=1} -jar "$JAR" "${args[@]}"
+  exec java ${VEIL_JAVA_OPTS:-} -jar "$JAR" "${args[@]}"
 }
 
 case "${1:-}" in
