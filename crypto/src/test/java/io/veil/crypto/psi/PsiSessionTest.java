@@ -116,6 +116,26 @@ class PsiSessionTest {
     }
 
     @Test
+    void sumEntriesComeInBatchesSmallEnoughForOneZoneCallEach() {
+        var s = sets(40, PsiResponder.SUM_ENTRY_BATCH + 60, 30);
+        List<PsiEntry> entries = new ArrayList<>();
+        long expected = 0;
+        Set<ByteBuffer> initiator = new HashSet<>();
+        s.get(0).forEach(k -> initiator.add(ByteBuffer.wrap(k)));
+        for (byte[] k : s.get(1)) {
+            entries.add(new PsiEntry(k, 7));
+            if (initiator.contains(ByteBuffer.wrap(k))) expected += 7;
+        }
+        // The default batch (4096) would put all entries in one message; SUM mode caps it.
+        PsiSession.Outcome o = PsiSession.sum(Suite.INTL, s.get(0), entries, heKeys);
+        // Header: magic (4), version, type, suite, session id (16), sequence (4), last, count (4).
+        List<Integer> entryBatches = o.transcript().stream().filter(m -> m[5] == 4) // RESPONDER_ENTRIES
+                .map(m -> ByteBuffer.wrap(m, PsiMessages.HEADER - 4, 4).getInt()).toList();
+        assertThat(entryBatches).containsExactly(PsiResponder.SUM_ENTRY_BATCH, 60);
+        assertThat(o.responderResult().sum()).contains(BigInteger.valueOf(expected));
+    }
+
+    @Test
     void intersectionSumOverAnEmptyIntersectionIsZero() {
         var s = sets(30, 30, 0);
         List<PsiEntry> entries = s.get(1).stream().map(k -> new PsiEntry(k, 1 + RANDOM.nextInt(1000))).toList();
