@@ -1,5 +1,6 @@
 package io.veil.crypto;
 
+import static io.veil.crypto.SealedFiles.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -288,11 +289,5 @@ class DataKeyStreamTest {
             }
         }
         return out.toByteArray();
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

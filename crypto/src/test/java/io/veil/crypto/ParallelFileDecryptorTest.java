@@ -17,6 +17,8 @@ import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.veil.crypto.SealedFiles.concat;
+import static io.veil.crypto.SealedFiles.flip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -134,17 +136,7 @@ class ParallelFileDecryptorTest {
         assertThat(existing).hasContent("keep me");
     }
 
-    static byte[] flip(byte[] a, int at) {
-        byte[] b = a.clone();
-        b[at] ^= 0x01;
-        return b;
-    }
 
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
-    }
 
     static byte[] swap(byte[] a, int start, int seg, int i, int j) {
         byte[] b = a.clone();

@@ -1,5 +1,7 @@
 package io.veil.crypto;
 
+import static io.veil.crypto.SealedFiles.concat;
+import static io.veil.crypto.SealedFiles.flip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -386,17 +388,5 @@ class PartialDecryptionTest {
         Path target = fresh();
         assertThatThrownBy(() -> key.decryptPartially(src, target, aad, 2).close()).isInstanceOf(IOException.class);
         assertThat(target).doesNotExist();
-    }
-
-    static byte[] flip(byte[] a, int at) {
-        byte[] b = a.clone();
-        b[at] ^= 0x01;
-        return b;
-    }
-
-    static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
     }
 }

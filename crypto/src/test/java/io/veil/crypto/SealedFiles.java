@@ -5,9 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 
-/** Test fixtures for encrypted streams: random plaintext, sealed v2 or v1 bytes, and files holding them. */
+/** Test fixtures for encrypted streams: random plaintext, sealed v2 or v1 bytes, files holding them, and tampering. */
 final class SealedFiles {
     private SealedFiles() {}
 
@@ -42,5 +43,23 @@ final class SealedFiles {
     /** A path in {@code dir} that does not exist yet. */
     static Path fresh(Path dir) {
         return dir.resolve("plain-" + System.nanoTime());
+    }
+
+    /** A copy of {@code a} with the lowest bit of byte {@code at} flipped. */
+    static byte[] flip(byte[] a, int at) {
+        return flip(a, at, 0x01);
+    }
+
+    /** A copy of {@code a} with the bits of {@code mask} flipped in byte {@code at}. */
+    static byte[] flip(byte[] a, int at, int mask) {
+        byte[] b = a.clone();
+        b[at] ^= (byte) mask;
+        return b;
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 }

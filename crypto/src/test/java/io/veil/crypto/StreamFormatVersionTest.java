@@ -1,5 +1,6 @@
 package io.veil.crypto;
 
+import static io.veil.crypto.SealedFiles.flip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -202,11 +203,5 @@ class StreamFormatVersionTest {
         assertThatThrownBy(() -> key.decryptPartially(src, partial, aad, 2).close()).isInstanceOf(IOException.class)
                 .hasMessageContainingAll(messageParts);
         assertThat(partial).doesNotExist();
-    }
-
-    static byte[] flip(byte[] a, int at, int mask) {
-        byte[] b = a.clone();
-        b[at] ^= (byte) mask;
-        return b;
     }
 }
