@@ -54,7 +54,6 @@ class JobTimings {
     /** A sandbox run that answered: its wall time seen from here and the phases the worker reported. */
     void worker(long wallNanos, WorkerResponse.Stats stats) {
         wall.record(wallNanos, TimeUnit.NANOSECONDS);
-        if (stats == null) return;
         start.record(stats.workerStartMillis(), TimeUnit.MILLISECONDS);
         decryptLoad.record(stats.decryptLoadMillis(), TimeUnit.MILLISECONDS);
         query.record(stats.queryMillis(), TimeUnit.MILLISECONDS);
