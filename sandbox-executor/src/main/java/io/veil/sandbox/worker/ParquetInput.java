@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -57,7 +58,8 @@ final class ParquetInput {
             long footer = footerLength(plain, size);
             file.decrypt(List.of(new ByteRange(size - 8 - footer, footer)));
             Layout layout = layout(c, plain);
-            List<WorkerRequest.Column> columns = needed(t.columns(), sql, layout);
+            List<WorkerRequest.Column> columns = needed(t.columns(), sql,
+                    name -> layout.chunks.getOrDefault(name, List.of()).stream().mapToLong(ByteRange::length).sum());
             List<ByteRange> ranges = new ArrayList<>();
             for (WorkerRequest.Column col : columns) ranges.addAll(layout.chunks.getOrDefault(col.name().toLowerCase(Locale.ROOT), List.of()));
             file.decrypt(ranges);
@@ -75,8 +77,11 @@ final class ParquetInput {
         }
     }
 
-    /** The columns whose names occur as identifiers in the SQL (a superset of what it reads); at least the cheapest one. */
-    static List<WorkerRequest.Column> needed(List<WorkerRequest.Column> columns, String sql, Layout layout) {
+    /**
+     * The columns whose names occur as identifiers in the SQL (a superset of what it reads); at least the
+     * cheapest one by {@code bytes} (of a lower-case name), since a view needs a column.
+     */
+    static List<WorkerRequest.Column> needed(List<WorkerRequest.Column> columns, String sql, ToLongFunction<String> bytes) {
         Set<String> tokens = new HashSet<>();
         Matcher m = IDENTIFIER.matcher(sql);
         while (m.find()) tokens.add(m.group().toLowerCase(Locale.ROOT));
@@ -86,10 +91,10 @@ final class ParquetInput {
         for (WorkerRequest.Column col : columns) {
             String name = col.name().toLowerCase(Locale.ROOT);
             if (tokens.contains(name)) out.add(col);
-            long bytes = layout.chunks.getOrDefault(name, List.of()).stream().mapToLong(ByteRange::length).sum();
-            if (bytes < cheapestBytes) {
+            long size = bytes.applyAsLong(name);
+            if (size < cheapestBytes) {
                 cheapest = col;
-                cheapestBytes = bytes;
+                cheapestBytes = size;
             }
         }
         if (out.isEmpty() && cheapest != null) out.add(cheapest); // e.g. COUNT(*) alone: a view needs one column

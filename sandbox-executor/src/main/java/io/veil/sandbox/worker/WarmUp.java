@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 
 /**
  * What a pre-started worker does before it waits for its job (ADR 0016): runs the whole job path —
- * decrypt, DuckDB load over Parquet and CSV, grouped query, enforcement, JSON — on synthetic data under
+ * decrypt, DuckDB load over the DuckDB and Parquet copies and CSV, grouped query, enforcement, JSON — on synthetic data under
  * a throwaway key, so the job itself runs on compiled code with DuckDB's native library loaded. Only
  * generated values are involved; its scratch directory is removed afterwards.
  */
@@ -41,21 +41,27 @@ final class WarmUp {
             warmCrypto(key, scratch);
             Path plainParquet = scratch.resolve("synthetic.parquet");
             Path plainCsv = scratch.resolve("synthetic.csv");
+            Path plainDuckDb = scratch.resolve("synthetic.duckdb");
+            List<WorkerRequest.Column> cols = List.of(new WorkerRequest.Column("entity", "VARCHAR"),
+                    new WorkerRequest.Column("grp", "VARCHAR"), new WorkerRequest.Column("metric", "BIGINT"));
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
                 String gen = "SELECT 'e' || i AS entity, 'g' || (i % 16) AS grp, (i % 1000)::BIGINT AS metric FROM range(" + ROWS + ") t(i)";
                 s.execute("COPY (" + gen + ") TO '" + plainParquet + "' (FORMAT parquet)");
                 s.execute("COPY (" + gen + ") TO '" + plainCsv + "' (HEADER, DELIMITER ',')");
+                DuckDbCopy.write(c, "read_parquet('" + plainParquet + "')", cols, plainDuckDb);
             }
-            List<WorkerRequest.Column> cols = List.of(new WorkerRequest.Column("entity", "VARCHAR"),
-                    new WorkerRequest.Column("grp", "VARCHAR"), new WorkerRequest.Column("metric", "BIGINT"));
             String sql = "SELECT grp, count(*) AS n, sum(metric) AS s, avg(metric) AS a, count(DISTINCT entity) AS __veil_k_0 "
                     + "FROM t0 GROUP BY grp";
             var spec = new EnforcementSpec(1, 10, true, 1000, null, false,
                     Stream.of("grp", "n", "s", "a").map(EnforcementSpec.Output::plain).toList(),
                     List.of(new EnforcementSpec.EntityCount("__veil_k_0", false, 0)), List.of("__veil_k_0"), null).toJson();
             for (int round = 0; round < 3; round++) {
-                for (String format : List.of(WorkerRequest.Table.PARQUET, WorkerRequest.Table.CSV)) {
-                    Path plain = format.equals(WorkerRequest.Table.PARQUET) ? plainParquet : plainCsv;
+                for (String format : List.of(WorkerRequest.Table.DUCKDB, WorkerRequest.Table.PARQUET, WorkerRequest.Table.CSV)) {
+                    Path plain = switch (format) {
+                        case WorkerRequest.Table.DUCKDB -> plainDuckDb;
+                        case WorkerRequest.Table.PARQUET -> plainParquet;
+                        default -> plainCsv;
+                    };
                     Path blob = scratch.resolve("synthetic." + format + ".enc");
                     try (OutputStream out = key.encryptingStream(Files.newOutputStream(blob), "warm".getBytes(StandardCharsets.UTF_8))) {
                         Files.copy(plain, out);

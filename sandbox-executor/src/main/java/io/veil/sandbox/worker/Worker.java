@@ -44,23 +44,38 @@ final class Worker {
     static Prepared prepare(int memoryMb, int threads, Path scratch) {
         try {
             Connection c = open(memoryMb, threads, scratch);
-            // One synthetic grouped query over Parquet in this very instance: its threads, allocator and
-            // Parquet reader are then warm for the job (a first query in a fresh instance and process pays
-            // for all three). The synthetic file is deleted; the database holds nothing.
+            // One synthetic grouped query over each job copy format in this very instance: its threads,
+            // allocator and readers are then warm for the job (a first query in a fresh instance and process
+            // pays for all of them). The synthetic files are deleted; the database holds nothing.
             Path synthetic = scratch.resolve("warm.parquet");
+            Path syntheticCopy = scratch.resolve("warm.duckdb");
             try (Statement s = c.createStatement()) {
                 s.execute("COPY (SELECT 'e' || i AS e, 'g' || (i % 16) AS g, 'h' || (i % 4) AS h, (i % 50000)::BIGINT AS m "
                         + "FROM range(2000000) t(i)) TO '" + sqlPath(synthetic) + "' (FORMAT parquet)");
-                try (ResultSet rs = s.executeQuery("SELECT g, h, COUNT(*), SUM(m), AVG(m) FROM read_parquet('" + sqlPath(synthetic)
-                        + "') GROUP BY ALL")) {
-                    while (rs.next()) { /* drain */ }
+                String grouped = "SELECT g, h, COUNT(*), SUM(m), AVG(m) FROM %s GROUP BY ALL";
+                drain(s, grouped.formatted("read_parquet('" + sqlPath(synthetic) + "')"));
+                DuckDbCopy.write(c, "read_parquet('" + sqlPath(synthetic) + "')", List.of(new WorkerRequest.Column("e", "VARCHAR"),
+                        new WorkerRequest.Column("g", "VARCHAR"), new WorkerRequest.Column("h", "VARCHAR"),
+                        new WorkerRequest.Column("m", "BIGINT")), syntheticCopy);
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(syntheticCopy.toFile(), "rw")) {
+                    f.setLength(DuckDbCopy.fileBytes(syntheticCopy)); // as a job sees it: DuckDB's own file, no trailer
                 }
+                s.execute("ATTACH '" + sqlPath(syntheticCopy) + "' AS warm (READ_ONLY)");
+                drain(s, grouped.formatted("warm." + DuckDbCopy.TABLE));
+                s.execute("DETACH warm");
             } finally {
                 Files.deleteIfExists(synthetic);
+                Files.deleteIfExists(syntheticCopy);
             }
             return new Prepared(c, memoryMb, threads);
         } catch (SQLException | IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    private static void drain(Statement s, String sql) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) { /* drain */ }
         }
     }
 
@@ -150,7 +165,7 @@ final class Worker {
         }
         cols.append('}');
         DataKey key = DataKey.importFromGateway(Suite.valueOf(t.suite()), Base64.getDecoder().decode(t.dataKeyBase64()));
-        if (t.parquet()) return loadParquet(c, t, key, inputs, sql);
+        if (!t.format().equals(WorkerRequest.Table.CSV)) return loadCopy(c, t, key, inputs, sql);
         Path plain = scratch.resolve(t.internalName() + ".csv");
         try {
             try {
@@ -172,13 +187,15 @@ final class Worker {
         }
     }
 
-    /** The Parquet copy: only what the SQL can read is decrypted, into the RAM scratch (ParquetInput, ADR 0017). */
-    private static long loadParquet(Connection c, WorkerRequest.Table t, DataKey key, Path inputs, String sql) throws SQLException {
-        for (WorkerRequest.Column col : t.columns()) {
-            if (!COLUMN.matcher(col.name()).matches() || !TYPE.matcher(col.type()).matches()) throw new IllegalArgumentException("bad column");
-        }
+    /**
+     * A job copy: only what the SQL can read is decrypted, into the RAM scratch — Parquet (ParquetInput,
+     * ADR 0017) or DuckDB (DuckDbInput, ADR 0019).
+     */
+    private static long loadCopy(Connection c, WorkerRequest.Table t, DataKey key, Path inputs, String sql) throws SQLException {
         try {
-            return ParquetInput.load(c, t, key, Path.of(t.blobPath()), inputs.resolve(t.internalName() + ".parquet"), sql);
+            Path plain = inputs.resolve(t.internalName() + "." + t.format());
+            return t.parquet() ? ParquetInput.load(c, t, key, Path.of(t.blobPath()), plain, sql)
+                    : DuckDbInput.load(c, t, key, Path.of(t.blobPath()), plain, sql);
         } catch (ParquetInput.Unauthentic e) {
             throw new Tampered();
         }
@@ -220,7 +237,9 @@ final class Worker {
                 List<String> types = new ArrayList<>();
                 for (int i = 1; i <= md.getColumnCount(); i++) {
                     names.add(md.getColumnLabel(i));
-                    types.add(md.getColumnTypeName(i));
+                    // An ENUM is a VARCHAR stored as codes (the DuckDB job copy); its type name would list every value.
+                    String type = md.getColumnTypeName(i);
+                    types.add(type.startsWith("ENUM") ? "VARCHAR" : type);
                 }
                 List<List<Object>> rows = new ArrayList<>();
                 while (rs.next()) {

@@ -19,16 +19,20 @@ public record WorkerRequest(List<Table> tables, String sql, JsonNode enforcement
      * @param dataKeyBase64   the unwrapped data key (exists only in memory and on the stdin pipe)
      * @param associatedData  the stream's associated data ("datasetId:version")
      * @param columns         names and types of the stored normalised CSV
-     * @param format          {@code csv} (normalised CSV, the default when absent) or {@code parquet} (ADR 0015)
+     * @param format          {@code csv} (normalised CSV, the default when absent), {@code parquet} (ADR 0015) or
+     *                        {@code duckdb} (the DuckDB job copy, ADR 0019)
      */
     public record Table(String internalName, String blobPath, String suite, String dataKeyBase64, String associatedData,
                         List<Column> columns, String format) {
         public static final String CSV = "csv";
         public static final String PARQUET = "parquet";
+        public static final String DUCKDB = "duckdb";
 
         public Table {
             if (format == null) format = CSV;
-            if (!format.equals(CSV) && !format.equals(PARQUET)) throw new IllegalArgumentException("format must be csv or parquet");
+            if (!format.equals(CSV) && !format.equals(PARQUET) && !format.equals(DUCKDB)) {
+                throw new IllegalArgumentException("format must be csv, parquet or duckdb");
+            }
         }
 
         /** A normalised-CSV input (versions stored before ADR 0015 have only this). */

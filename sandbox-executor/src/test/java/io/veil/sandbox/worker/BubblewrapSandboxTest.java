@@ -5,6 +5,8 @@ import io.veil.crypto.DataKey;
 import io.veil.crypto.Suite;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStream;
@@ -33,6 +35,9 @@ class BubblewrapSandboxTest {
 
     record Blob(Path path, DataKey key, String aad) {}
 
+    static final List<WorkerRequest.Column> COLUMNS = List.of(new WorkerRequest.Column("person_id", "VARCHAR"),
+            new WorkerRequest.Column("district", "VARCHAR"), new WorkerRequest.Column("income", "BIGINT"));
+
     Blob encrypt(String csv) throws Exception {
         DataKey k = DataKey.generate(Suite.INTL);
         Path p = dir.resolve("blob.enc");
@@ -44,17 +49,27 @@ class BubblewrapSandboxTest {
 
     /** The same rows as a Parquet blob (ADR 0015), encrypted under associated data "ds:1:parquet". */
     Blob encryptParquet(String csv) throws Exception {
+        return encryptCopy(csv, WorkerRequest.Table.PARQUET);
+    }
+
+    /** The same rows as a job copy, Parquet (ADR 0015) or DuckDB (ADR 0019), encrypted under associated data "ds:1:<format>". */
+    Blob encryptCopy(String csv, String format) throws Exception {
         DataKey k = DataKey.generate(Suite.INTL);
-        Path p = dir.resolve("blob.parquet.enc");
+        Path p = dir.resolve("blob." + format + ".enc");
         Path ram = Files.createTempDirectory(Path.of("/dev/shm"), "veil-test-");
         try {
             Path plainCsv = Files.writeString(ram.resolve("in.csv"), csv);
-            Path plain = ram.resolve("in.parquet");
+            Path plain = ram.resolve("in." + format);
             try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:"); var s = c.createStatement()) {
-                s.execute("COPY (SELECT * FROM read_csv('" + plainCsv + "', header=true, auto_detect=false, "
-                        + "columns={'person_id':'VARCHAR','district':'VARCHAR','income':'BIGINT'})) TO '" + plain + "' (FORMAT parquet)");
+                String source = "read_csv('" + plainCsv + "', header=true, auto_detect=false, "
+                        + "columns={'person_id':'VARCHAR','district':'VARCHAR','income':'BIGINT'})";
+                if (format.equals(WorkerRequest.Table.PARQUET)) {
+                    s.execute("COPY (SELECT * FROM " + source + ") TO '" + plain + "' (FORMAT parquet)");
+                } else {
+                    DuckDbCopy.write(c, source, COLUMNS, plain);
+                }
             }
-            try (OutputStream out = k.encryptingStream(Files.newOutputStream(p), "ds:1:parquet".getBytes(StandardCharsets.UTF_8))) {
+            try (OutputStream out = k.encryptingStream(Files.newOutputStream(p), ("ds:1:" + format).getBytes(StandardCharsets.UTF_8))) {
                 Files.copy(plain, out);
             }
         } finally {
@@ -63,14 +78,18 @@ class BubblewrapSandboxTest {
             }
             Files.delete(ram);
         }
-        return new Blob(p, k, "ds:1:parquet");
+        return new Blob(p, k, "ds:1:" + format);
     }
 
     WorkerRequest parquetRequest(Blob b, String sql, com.fasterxml.jackson.databind.JsonNode spec) {
+        return copyRequest(b, sql, spec, WorkerRequest.Table.PARQUET);
+    }
+
+    WorkerRequest copyRequest(Blob b, String sql, com.fasterxml.jackson.databind.JsonNode spec, String format) {
         WorkerRequest csv = request(b, sql, 10_000);
         WorkerRequest.Table t = csv.tables().get(0);
         var table = new WorkerRequest.Table(t.internalName(), t.blobPath(), t.suite(), t.dataKeyBase64(), t.associatedData(),
-                t.columns(), WorkerRequest.Table.PARQUET);
+                t.columns(), format);
         return new WorkerRequest(List.of(table), sql, spec, csv.limits());
     }
 
@@ -82,8 +101,7 @@ class BubblewrapSandboxTest {
 
     WorkerRequest request(Blob b, String sql, long timeoutMs) {
         var table = new WorkerRequest.Table("t0", b.path().toString(), "INTL", Base64.getEncoder().encodeToString(b.key().exportForWorker()),
-                b.aad(), List.of(new WorkerRequest.Column("person_id", "VARCHAR"), new WorkerRequest.Column("district", "VARCHAR"),
-                new WorkerRequest.Column("income", "BIGINT")));
+                b.aad(), COLUMNS);
         // Threshold-only enforcement over the hidden distinct-entity column the planner would add.
         var spec = JSON.createObjectNode();
         return new WorkerRequest(List.of(table), sql, spec, new WorkerRequest.Limits(512, 1, timeoutMs, 10_000));
@@ -176,20 +194,21 @@ class BubblewrapSandboxTest {
         assertThat(r.stats().rowsScanned()).isEqualTo(203);
     }
 
-    @Test
-    void parquetInputReleasesExactlyWhatTheCsvInputReleases() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {WorkerRequest.Table.PARQUET, WorkerRequest.Table.DUCKDB})
+    void aJobCopyReleasesExactlyWhatTheCsvInputReleases(String format) throws Exception {
         StringBuilder csv = new StringBuilder(people(200));
         for (int i = 0; i < 3; i++) csv.append("X").append(i).append(",tiny,5\n");
         var plan = plan("SELECT district, COUNT(*) AS n, SUM(income) AS total, AVG(income) AS mean FROM people GROUP BY district");
         WorkerRequest csvBase = request(encrypt(csv.toString()), plan.sql(), 10_000);
         WorkerResponse fromCsv = new BubblewrapSandboxRunner().run("jc",
                 new WorkerRequest(csvBase.tables(), plan.sql(), plan.spec().toJson(), csvBase.limits()));
-        WorkerResponse fromParquet = new BubblewrapSandboxRunner().run("jp",
-                parquetRequest(encryptParquet(csv.toString()), plan.sql(), plan.spec().toJson()));
-        assertThat(fromParquet.ok()).as(String.valueOf(fromParquet.code())).isTrue();
-        assertThat(fromParquet.table()).isEqualTo(fromCsv.table());
-        assertThat(fromParquet.rowsSuppressed()).isEqualTo(1);
-        assertThat(fromParquet.stats().rowsScanned()).isEqualTo(203);
+        WorkerResponse fromCopy = new BubblewrapSandboxRunner().run("jp",
+                copyRequest(encryptCopy(csv.toString(), format), plan.sql(), plan.spec().toJson(), format));
+        assertThat(fromCopy.ok()).as(String.valueOf(fromCopy.code())).isTrue();
+        assertThat(fromCopy.table()).isEqualTo(fromCsv.table());
+        assertThat(fromCopy.rowsSuppressed()).isEqualTo(1);
+        assertThat(fromCopy.stats().rowsScanned()).isEqualTo(203);
     }
 
     @Test
@@ -216,6 +235,33 @@ class BubblewrapSandboxTest {
         var plan = plan("SELECT district, COUNT(*) AS n FROM people GROUP BY district");
         WorkerResponse ok = new BubblewrapSandboxRunner().run("jy", parquetRequest(b, plan.sql(), plan.spec().toJson()));
         assertThat(ok.ok()).as(String.valueOf(ok.code())).isTrue();
+    }
+
+    @Test
+    void withDuckDbInputsTheQueryReadsNoFileAtAllAndAttachesNothing() throws Exception {
+        Blob b = encryptCopy(people(20), WorkerRequest.Table.DUCKDB);
+        // The copy is attached before lock-down; afterwards no file is readable, not even the job's own decrypted input.
+        for (String sql : List.of("SELECT * FROM read_text('/in/t0.duckdb.enc')", "SELECT * FROM read_text('/tmp/veil-job/in/t0.duckdb')",
+                "SELECT * FROM read_text('/proc/self/status')", "SELECT * FROM glob('/tmp/*')",
+                "SELECT * FROM read_csv('/tmp/veil-job/in/../../../etc/hostname')",
+                "ATTACH '/tmp/veil-job/in/t0.duckdb' AS again (READ_ONLY)", "SET enable_external_access=true",
+                "SET allowed_directories=['/']", "COPY t0 TO '/tmp/x.csv'")) {
+            WorkerResponse r = new BubblewrapSandboxRunner().run("jd", copyRequest(b, sql, JSON.createObjectNode(), WorkerRequest.Table.DUCKDB));
+            assertThat(r.ok()).as(sql).isFalse();
+            assertThat(JSON.writeValueAsString(r)).doesNotContain(MARKER);
+        }
+        var plan = plan("SELECT district, COUNT(*) AS n FROM people GROUP BY district");
+        WorkerResponse ok = new BubblewrapSandboxRunner().run("je", copyRequest(b, plan.sql(), plan.spec().toJson(), WorkerRequest.Table.DUCKDB));
+        assertThat(ok.ok()).as(String.valueOf(ok.code())).isTrue();
+        assertThat(ok.table().types()).containsExactly("VARCHAR", "BIGINT");
+    }
+
+    @Test
+    void duckDbBlobUnderTheWrongAssociatedDataIsRefused() throws Exception {
+        Blob b = encryptCopy(people(50), WorkerRequest.Table.DUCKDB);
+        WorkerResponse r = new BubblewrapSandboxRunner().run("jf",
+                copyRequest(new Blob(b.path(), b.key(), "ds:1:parquet"), "SELECT COUNT(*) FROM t0", JSON.createObjectNode(), WorkerRequest.Table.DUCKDB));
+        assertThat(r.code()).isEqualTo(WorkerResponse.INPUT_TAMPERED);
     }
 
     @Test
