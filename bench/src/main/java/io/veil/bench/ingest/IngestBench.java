@@ -4,7 +4,7 @@ import io.veil.crypto.DataKey;
 import io.veil.crypto.Suite;
 import io.veil.gateway.datasets.PipelinedOutputStream;
 import io.veil.gateway.ingest.CsvIngest;
-import io.veil.gateway.ingest.ParquetCopy;
+import io.veil.gateway.ingest.JobCopy;
 import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
 import org.bouncycastle.crypto.engines.SM4Engine;
@@ -43,7 +43,7 @@ public final class IngestBench {
         Path dir = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "veil-ingestbench"));
         Path csv = dir.resolve("input-" + mb + "mb.csv");
         Path out = dir.resolve("out.bin");
-        Path parquetOut = dir.resolve("out.parquet.bin");
+        Path copyOut = dir.resolve("out.copy.bin");
         if (!Files.exists(csv) || Files.size(csv) < mb << 20) generate(csv, mb << 20);
         long bytes = Files.size(csv);
         System.out.printf("input: %,d bytes of CSV (%s)%n%n", bytes, csv);
@@ -56,7 +56,7 @@ public final class IngestBench {
         IngestLimits limits = IngestLimits.defaults().withMaxBytes(Long.MAX_VALUE);
 
         System.out.println("| suite | raw cipher (MB/s) | Veil ingest, CSV blob only (MB/s) | ingest / raw "
-                + "| Veil ingest + Parquet copy (MB/s, as uploads run now) | with copy / raw |");
+                + "| Veil ingest + DuckDB job copy (MB/s, as uploads run now) | with copy / raw |");
         System.out.println("|---|---|---|---|---|---|");
         for (Suite suite : Suite.values()) {
             double raw = 0;
@@ -73,27 +73,28 @@ public final class IngestBench {
                         if (r == null) throw new IllegalStateException("no result");
                     }
                 }));
-                // As DatasetService does it since ADR 0015: the normalised CSV is also teed to /dev/shm, converted
-                // to Parquet with the exact entity-uniqueness count, and the copy encrypted into a second blob.
+                // As DatasetService does it since ADR 0015/0019: the normalised CSV is also teed to /dev/shm, converted
+                // to Parquet with the exact entity-uniqueness count, written as the DuckDB job copy, and that copy
+                // encrypted into a second blob.
                 withCopy = Math.max(withCopy, mbPerSecond(bytes, () -> {
                     DataKey key = DataKey.generate(suite);
                     IngestResult r;
-                    try (ParquetCopy copy = ParquetCopy.start(4L << 30)) {
+                    try (JobCopy copy = JobCopy.start(4L << 30, JobCopy.Format.DUCKDB)) {
                         try (InputStream in = Files.newInputStream(csv);
                              OutputStream enc = new PipelinedOutputStream(key.encryptingStream(
                                      new BufferedOutputStream(Files.newOutputStream(out), 1 << 16), "bench:1".getBytes(StandardCharsets.UTF_8)))) {
                             r = CsvIngest.ingest(in, roles, limits, copy.tee(enc));
                         }
-                        var converted = copy.convert(r.schema(), key, "bench:1:parquet".getBytes(StandardCharsets.UTF_8),
-                                new BufferedOutputStream(Files.newOutputStream(parquetOut), 1 << 16));
-                        if (converted.isEmpty()) throw new IllegalStateException("no Parquet copy");
+                        var converted = copy.convert(r.schema(), key, "bench:1:duckdb".getBytes(StandardCharsets.UTF_8),
+                                new BufferedOutputStream(Files.newOutputStream(copyOut), 1 << 16));
+                        if (converted.isEmpty()) throw new IllegalStateException("no job copy");
                     }
                 }));
             }
             System.out.printf("| %s | %.0f | %.0f | %.2f | %.0f | %.2f |%n", suite, raw, ingest, ingest / raw, withCopy, withCopy / raw);
         }
         Files.deleteIfExists(out);
-        Files.deleteIfExists(parquetOut);
+        Files.deleteIfExists(copyOut);
     }
 
     interface Body {

@@ -12,6 +12,7 @@ import io.veil.sandbox.plan.ExecutionPlan;
 import io.veil.sandbox.plan.PlanResult;
 import io.veil.sandbox.plan.QueryPlanner;
 import io.veil.sandbox.worker.BubblewrapSandboxRunner;
+import io.veil.sandbox.worker.DuckDbCopy;
 import io.veil.sandbox.worker.WorkerRequest;
 import io.veil.sandbox.worker.WorkerResponse;
 
@@ -31,8 +32,8 @@ import java.util.Map;
 
 /**
  * Sandboxed aggregate job over an encrypted dataset vs plain DuckDB on the same data as plaintext
- * Parquet, in one run. Usage: [BENCH_JAVA_OPTS=-DpauseMs=N] bench/run.sh jobs.JobBench [rows] [parquet|csv] [proven|unknown]
- * (default 10,000,000, parquet, proven: the entity uniqueness ingest would record).
+ * Parquet, in one run. Usage: [BENCH_JAVA_OPTS=-DpauseMs=N] bench/run.sh jobs.JobBench [rows] [duckdb|parquet|csv] [proven|unknown]
+ * (default 10,000,000, duckdb, proven: the entity uniqueness ingest would record).
  * The Veil path is analysis + planning + a fresh bubblewrap worker (JVM start, decrypt, load,
  * query, k-threshold enforcement); the baseline is one in-process DuckDB query on Parquet.
  */
@@ -54,9 +55,10 @@ public final class JobBench {
         Path parquet = dir.resolve("residents.parquet");
         Path blob = dir.resolve("residents.enc");
         Path parquetBlob = dir.resolve("residents.parquet.enc");
-        // Input format of the Veil job: parquet (the default since ADR 0015) or csv (versions stored before it).
-        String format = args.length > 1 ? args[1] : WorkerRequest.Table.PARQUET;
-        // Entity uniqueness: "proven" computes it exactly as ingest does (ParquetCopy); "unknown" forces COUNT(DISTINCT).
+        Path duckDbBlob = dir.resolve("residents.duckdb.enc");
+        // Input format of the Veil job: duckdb (the default since ADR 0019), parquet (ADR 0015) or csv (versions stored before).
+        String format = args.length > 1 ? args[1] : WorkerRequest.Table.DUCKDB;
+        // Entity uniqueness: "proven" computes it exactly as ingest does (JobCopy); "unknown" forces COUNT(DISTINCT).
         boolean useUniqueness = args.length <= 2 || !args[2].equals("unknown");
         DataKey key = DataKey.generate(Suite.INTL);
         String gen = generator(rows);
@@ -74,6 +76,17 @@ public final class JobBench {
                  OutputStream out = key.encryptingStream(Files.newOutputStream(parquetBlob), "bench:1:parquet".getBytes(StandardCharsets.UTF_8))) {
                 in.transferTo(out);
             }
+            // The DuckDB job copy exactly as ingest writes it (JobCopy → DuckDbCopy): from the Parquet file.
+            Path copy = dir.resolve("residents.duckdb");
+            Files.deleteIfExists(copy);
+            DuckDbCopy.write(c, "read_parquet('" + parquet + "')", List.of(new WorkerRequest.Column("person_id", "VARCHAR"),
+                    new WorkerRequest.Column("district", "VARCHAR"), new WorkerRequest.Column("age_band", "VARCHAR"),
+                    new WorkerRequest.Column("income", "BIGINT")), copy);
+            try (InputStream in = Files.newInputStream(copy);
+                 OutputStream out = key.encryptingStream(Files.newOutputStream(duckDbBlob), "bench:1:duckdb".getBytes(StandardCharsets.UTF_8))) {
+                in.transferTo(out);
+            }
+            Files.delete(copy);
         }
         boolean unique = false;
         if (useUniqueness) {
@@ -83,9 +96,10 @@ public final class JobBench {
             }
         }
         DatasetRules rules = new DatasetRules("person_id", 10, null, unique);
-        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes, encrypted parquet %,d bytes); "
-                + "Veil job reads %s, entity unique per row: %s%n", rows, (System.nanoTime() - tGen) / 1e9, Files.size(parquet),
-                Files.size(blob), Files.size(parquetBlob), format, useUniqueness ? String.valueOf(unique) : "unknown");
+        System.out.printf("generated %,d rows in %.1f s (parquet %,d bytes, encrypted csv %,d bytes, encrypted parquet %,d bytes, "
+                + "encrypted DuckDB copy %,d bytes); Veil job reads %s, entity unique per row: %s%n", rows, (System.nanoTime() - tGen) / 1e9,
+                Files.size(parquet), Files.size(blob), Files.size(parquetBlob), Files.size(duckDbBlob), format,
+                useUniqueness ? String.valueOf(unique) : "unknown");
 
         // Baseline: plain DuckDB over plaintext Parquet in this process, warm: best of 3 after a first run,
         // and once more right before every Veil run (paired, so machine drift hits both sides of each ratio).
@@ -122,9 +136,14 @@ public final class JobBench {
                     var planned = (PlanResult.Planned) new QueryPlanner().plan(analysed.query(), Map.of("ds", rules), 1000);
                     ExecutionPlan plan = planned.plan();
                     long t1 = System.nanoTime();
-                    boolean pq = format.equals(WorkerRequest.Table.PARQUET);
-                    var table = new WorkerRequest.Table("t0", (pq ? parquetBlob : blob).toString(), "INTL",
-                            Base64.getEncoder().encodeToString(key.exportForWorker()), pq ? "bench:1:parquet" : "bench:1",
+                    Path input = switch (format) {
+                        case WorkerRequest.Table.DUCKDB -> duckDbBlob;
+                        case WorkerRequest.Table.PARQUET -> parquetBlob;
+                        default -> blob;
+                    };
+                    var table = new WorkerRequest.Table("t0", input.toString(), "INTL",
+                            Base64.getEncoder().encodeToString(key.exportForWorker()),
+                            format.equals(WorkerRequest.Table.CSV) ? "bench:1" : "bench:1:" + format,
                             cols.stream().map(c -> new WorkerRequest.Column(c.name(), c.type())).toList(), format);
                     WorkerResponse r = runner.run("bench", new WorkerRequest(List.of(table), plan.sql(), plan.spec().toJson(), limits));
                     long t2 = System.nanoTime();

@@ -1,5 +1,7 @@
 package io.veil.gateway.config;
 
+import io.veil.gateway.ingest.JobCopy;
+
 import io.veil.crypto.Suite;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -28,12 +30,18 @@ public record VeilProperties(
 
     /**
      * Upload limits; a larger upload is refused with UPLOAD_TOO_LARGE while it streams.
-     * {@code parquetSpoolMaxBytes}: RAM (/dev/shm) one upload may use for its Parquet copy (ADR 0015);
-     * a larger version is stored as CSV only; 0 turns the Parquet copy off.
+     * {@code copySpoolMaxBytes}: RAM (/dev/shm) one upload may use to make the copy jobs read (ADR 0015);
+     * a larger version is stored as CSV only; 0 turns the copy off. {@code jobCopyFormat}: {@code duckdb}
+     * (ADR 0019) or {@code parquet} (ADR 0015); versions keep the format they were stored in.
      */
     public record Upload(@DefaultValue("2147483648") long maxBytes,
                          @DefaultValue("65536") int maxMetadataBytes,
-                         @DefaultValue("4294967296") long parquetSpoolMaxBytes) {}
+                         @DefaultValue("4294967296") long copySpoolMaxBytes,
+                         @DefaultValue("duckdb") String jobCopyFormat) {
+        public Upload {
+            JobCopy.Format.of(jobCopyFormat); // fail at start-up, not at the first upload
+        }
+    }
 
     /**
      * Identity: {@code embedded=true} runs the Spring Authorization Server inside the gateway

@@ -1,6 +1,7 @@
 package io.veil.gateway.datasets;
 
 import io.veil.gateway.config.VeilProperties;
+import io.veil.gateway.ingest.JobCopy;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
@@ -24,7 +25,7 @@ import java.util.stream.Stream;
  */
 @Component
 public class BlobStore {
-    private static final Pattern NAME = Pattern.compile("[a-f0-9-]{36}\\.v[0-9]{1,6}(\\.parquet)?\\.enc");
+    private static final Pattern NAME = Pattern.compile("[a-f0-9-]{36}\\.v[0-9]{1,6}(\\.parquet|\\.duckdb)?\\.enc");
     private final Path dir;
 
     public BlobStore(VeilProperties props) {
@@ -48,9 +49,14 @@ public class BlobStore {
         return datasetId + ".v" + version + ".enc";
     }
 
-    /** The version's encrypted Parquet copy (ADR 0015), beside its CSV blob and under the same data key. */
-    public static String parquetBlobName(String datasetId, int version) {
-        return datasetId + ".v" + version + ".parquet.enc";
+    /** The version's encrypted job copy (ADR 0015, 0019), beside its CSV blob and under the same data key. */
+    public static String copyBlobName(String datasetId, int version, JobCopy.Format format) {
+        return datasetId + ".v" + version + "." + format.id() + ".enc";
+    }
+
+    /** The format of a job copy blob, from its name. */
+    public static JobCopy.Format copyFormat(String copyBlobName) {
+        return copyBlobName.endsWith(".duckdb.enc") ? JobCopy.Format.DUCKDB : JobCopy.Format.PARQUET;
     }
 
     /** A new temp blob; write ciphertext to {@link Pending#out()}, then {@link #commit} or {@link Pending#discard()}. */

@@ -9,7 +9,7 @@ import io.veil.gateway.ingest.CsvIngest;
 import io.veil.gateway.ingest.IngestException;
 import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
-import io.veil.gateway.ingest.ParquetCopy;
+import io.veil.gateway.ingest.JobCopy;
 import io.veil.gateway.ingest.ParquetIngest;
 import io.veil.gateway.ingest.UploadFormat;
 import io.veil.gateway.ledger.LedgerOutbox;
@@ -154,7 +154,7 @@ public class DatasetService {
 
     private void deleteBlobs(DatasetVersion v) {
         blobs.delete(v.blobName());
-        if (v.parquetBlobName() != null) blobs.delete(v.parquetBlobName());
+        if (v.copyBlobName() != null) blobs.delete(v.copyBlobName());
     }
 
     /** Ingests + encrypts the data stream into a committed blob. Cleans up on any failure. */
@@ -173,8 +173,9 @@ public class DatasetService {
             throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
         }
         IngestResult result;
-        ParquetCopy.Converted parquet;
-        try (ParquetCopy copy = ParquetCopy.start(props.upload().parquetSpoolMaxBytes());
+        JobCopy.Converted converted;
+        String copyName;
+        try (JobCopy copy = JobCopy.start(props.upload().copySpoolMaxBytes(), JobCopy.Format.of(props.upload().jobCopyFormat()));
              InputStream raw = new BufferedInputStream(data, 1 << 16)) {
             raw.mark(8);
             byte[] head = raw.readNBytes(4);
@@ -190,7 +191,8 @@ public class DatasetService {
             }
             afterData.run();
             blobs.commit(pending, blobName);
-            parquet = storeParquet(copy, result, dataKey, datasetId, version);
+            converted = storeCopy(copy, result, dataKey, datasetId, version);
+            copyName = converted == null ? null : BlobStore.copyBlobName(datasetId, version, copy.format());
         } catch (IngestException e) {
             pending.discard();
             throw new ApiException(statusOf(e.code()), e.code(), e.getMessage());
@@ -204,42 +206,41 @@ public class DatasetService {
             pending.discard();
             throw e;
         }
-        String parquetName = parquet == null ? null : BlobStore.parquetBlobName(datasetId, version);
         long size;
         ZoneKeyStore.WrappedKey wrapped;
         try {
             wrapped = keys.wrap(dataKey);
             size = blobs.size(blobName);
         } catch (IOException e) {
-            deleteBlobs(blobName, parquetName);
+            deleteBlobs(blobName, copyName);
             throw new ApiException(HttpStatus.INSUFFICIENT_STORAGE, "STORAGE_UNAVAILABLE", "cannot store the upload");
         } catch (RuntimeException e) {
-            deleteBlobs(blobName, parquetName);
+            deleteBlobs(blobName, copyName);
             throw e;
         }
         try {
             DatasetVersion v = new DatasetVersion(datasetId, version, result.sha256Hex(), result.rowCount(), size,
                     json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
                     Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now(),
-                    parquetName, parquet == null ? null : parquet.uniqueEntityColumn());
+                    copyName, converted == null ? null : converted.uniqueEntityColumn());
             return new Stored(v);
         } catch (Exception e) {
-            deleteBlobs(blobName, parquetName);
+            deleteBlobs(blobName, copyName);
             throw new IllegalStateException("cannot serialise schema", e);
         }
     }
 
-    private void deleteBlobs(String csvBlob, String parquetBlob) {
+    private void deleteBlobs(String csvBlob, String copyBlob) {
         blobs.delete(csvBlob);
-        if (parquetBlob != null) blobs.delete(parquetBlob);
+        if (copyBlob != null) blobs.delete(copyBlob);
     }
 
     /**
-     * Stores the version's encrypted Parquet copy (ADR 0015) under the same data key, with its own
-     * associated data so neither blob can stand in for the other. Null, with nothing left behind,
-     * when no copy could be made: the version is then CSV only, as versions stored before were.
+     * Stores the version's encrypted job copy (ADR 0015, 0019) under the same data key, with its own
+     * associated data so no blob can stand in for another. Null, with nothing left behind, when no copy
+     * could be made: the version is then CSV only, as versions stored before were.
      */
-    private ParquetCopy.Converted storeParquet(ParquetCopy copy, IngestResult result, DataKey dataKey, String datasetId, int version) {
+    private JobCopy.Converted storeCopy(JobCopy copy, IngestResult result, DataKey dataKey, String datasetId, int version) {
         BlobStore.Pending p;
         try {
             p = blobs.create();
@@ -247,12 +248,12 @@ public class DatasetService {
             return null;
         }
         try {
-            var converted = copy.convert(result.schema(), dataKey, parquetAad(datasetId, version), p.out());
+            var converted = copy.convert(result.schema(), dataKey, copyAad(datasetId, version, copy.format()), p.out());
             if (converted.isEmpty()) {
                 p.discard();
                 return null;
             }
-            blobs.commit(p, BlobStore.parquetBlobName(datasetId, version));
+            blobs.commit(p, BlobStore.copyBlobName(datasetId, version, copy.format()));
             return converted.get();
         } catch (IOException | RuntimeException e) {
             p.discard();
@@ -260,9 +261,9 @@ public class DatasetService {
         }
     }
 
-    /** Associated data of a version's Parquet copy; the CSV blob's is {@code "<datasetId>:<version>"}. */
-    public static byte[] parquetAad(String datasetId, int version) {
-        return (datasetId + ":" + version + ":parquet").getBytes(StandardCharsets.UTF_8);
+    /** Associated data of a version's job copy ({@code "<datasetId>:<version>:<format>"}); the CSV blob's is {@code "<datasetId>:<version>"}. */
+    public static byte[] copyAad(String datasetId, int version, JobCopy.Format format) {
+        return (datasetId + ":" + version + ":" + format.id()).getBytes(StandardCharsets.UTF_8);
     }
 
     private static HttpStatus statusOf(String code) {

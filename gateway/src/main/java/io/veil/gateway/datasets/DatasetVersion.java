@@ -6,16 +6,16 @@ import java.time.Instant;
  * One immutable version of a dataset: content digest (SHA-256 of the upload), row count, schema
  * and safe statistics as JSON, and where its ciphertext lives with its wrapped data key.
  *
- * @param parquetBlobName    the encrypted Parquet copy jobs read (ADR 0015), or null (CSV only: older
- *                           versions, or the copy could not be made)
+ * @param copyBlobName       the encrypted copy jobs read, DuckDB (ADR 0019) or Parquet (ADR 0015) as its
+ *                           name says, or null (CSV only: older versions, or the copy could not be made)
  * @param uniqueEntityColumn the ENTITY_ID column, if ingest proved it non-null and unique per row;
  *                           null when not unique or unknown (the planner then counts distinct entities)
  */
 public record DatasetVersion(String datasetId, int version, String digest, long rowCount, long sizeBytes,
                              String schemaJson, String statsJson, String blobName, String wrappedKey,
-                             String zoneKeyVersion, Instant createdAt, String parquetBlobName, String uniqueEntityColumn) {
+                             String zoneKeyVersion, Instant createdAt, String copyBlobName, String uniqueEntityColumn) {
 
-    /** A CSV-only version (no Parquet copy, entity uniqueness unknown). */
+    /** A CSV-only version (no job copy, entity uniqueness unknown). */
     public DatasetVersion(String datasetId, int version, String digest, long rowCount, long sizeBytes, String schemaJson,
                           String statsJson, String blobName, String wrappedKey, String zoneKeyVersion, Instant createdAt) {
         this(datasetId, version, digest, rowCount, sizeBytes, schemaJson, statsJson, blobName, wrappedKey, zoneKeyVersion,

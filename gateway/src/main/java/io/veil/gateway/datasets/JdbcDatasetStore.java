@@ -54,7 +54,7 @@ public class JdbcDatasetStore implements DatasetStore {
                         + "blob_name,wrapped_key,zone_key_version,created_at,parquet_blob_name,unique_entity_column) "
                         + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 v.datasetId(), v.version(), v.digest(), v.rowCount(), v.sizeBytes(), v.schemaJson(), v.statsJson(),
-                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()), v.parquetBlobName(), v.uniqueEntityColumn());
+                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()), v.copyBlobName(), v.uniqueEntityColumn());
     }
 
     @Override

@@ -2,6 +2,8 @@ package io.veil.gateway.ingest;
 
 import io.veil.crypto.DataKey;
 import io.veil.policy.ColumnRole;
+import io.veil.sandbox.worker.DuckDbCopy;
+import io.veil.sandbox.worker.WorkerRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,53 +25,72 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The Parquet copy of a dataset version that jobs read (ADR 0015). While the normalised CSV streams
- * into its encrypted blob, a tee also writes it to an owner-only directory on /dev/shm (RAM, never
- * persistent disk, invariant 5); afterwards an in-memory DuckDB converts it to Parquet — with the
- * worker's own CSV reader options, so both copies hold the same values — and computes exactly
- * whether the entity column is non-null and unique per row. The Parquet file is then encrypted with
- * the version's data key. Everything on /dev/shm is deleted in {@link #close()}.
+ * The copy of a dataset version that jobs read: a DuckDB database with sorted ENUMs for low-cardinality
+ * text ({@link DuckDbCopy}, ADR 0019; the default) or Parquet (ADR 0015). While the normalised CSV
+ * streams into its encrypted blob, a tee also writes it to an owner-only directory on /dev/shm (RAM,
+ * never persistent disk, invariant 5); afterwards an in-memory DuckDB converts it to Parquet — with the
+ * worker's own CSV reader options, so every copy holds the same values — computes exactly whether the
+ * entity column is non-null and unique per row, and, for the DuckDB format, writes the database from
+ * that Parquet file. The copy is then encrypted with the version's data key. Everything on /dev/shm is
+ * deleted in {@link #close()}.
  *
  * <p>The copy is an optimisation, never a requirement: without /dev/shm, past the spool limit, or
  * on any conversion error the version is stored as CSV only and jobs read that (the fallback every
  * version stored before ADR 0015 takes); uniqueness is then unknown, so the planner counts entities
  * with COUNT(DISTINCT), fail-closed.
  */
-public final class ParquetCopy implements Closeable {
-    private static final Logger log = LoggerFactory.getLogger(ParquetCopy.class);
+public final class JobCopy implements Closeable {
+    private static final Logger log = LoggerFactory.getLogger(JobCopy.class);
     static final Path SHM = Path.of("/dev/shm");
 
     /** What the conversion established. {@code uniqueEntityColumn} is null unless proven non-null and unique per row. */
     public record Converted(String uniqueEntityColumn) {}
 
+    /** The job copy's file format; its name is the worker's input format and the blob name's suffix. */
+    public enum Format {
+        DUCKDB, PARQUET;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Exact id ({@code duckdb}, {@code parquet}); anything else is an IllegalArgumentException. */
+        public static Format of(String id) {
+            for (Format f : values()) if (f.id().equals(id)) return f;
+            throw new IllegalArgumentException("job copy format must be duckdb or parquet");
+        }
+    }
+
     private final Path dir;
     private final long maxSpoolBytes;
+    private final Format format;
     private OutputStream spool;
     private long spooled;
     private boolean abandoned;
 
-    private ParquetCopy(Path dir, long maxSpoolBytes) {
+    private JobCopy(Path dir, long maxSpoolBytes, Format format) {
         this.dir = dir;
         this.maxSpoolBytes = maxSpoolBytes;
+        this.format = format;
         this.abandoned = dir == null;
     }
 
     /** A copy spooling to /dev/shm, or a disabled one (CSV only) when that is not usable here. */
-    public static ParquetCopy start(long maxSpoolBytes) {
-        return start(SHM, maxSpoolBytes);
+    public static JobCopy start(long maxSpoolBytes, Format format) {
+        return start(SHM, maxSpoolBytes, format);
     }
 
-    static ParquetCopy start(Path ramDir, long maxSpoolBytes) {
-        if (maxSpoolBytes <= 0 || !Files.isDirectory(ramDir) || !Files.isWritable(ramDir)) return new ParquetCopy(null, 0);
+    static JobCopy start(Path ramDir, long maxSpoolBytes, Format format) {
+        if (maxSpoolBytes <= 0 || !Files.isDirectory(ramDir) || !Files.isWritable(ramDir)) return new JobCopy(null, 0, format);
         try {
-            Path dir = Files.createTempDirectory(ramDir, "veil-parquet-", PosixFilePermissions.asFileAttribute(
+            Path dir = Files.createTempDirectory(ramDir, "veil-copy-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
-            ParquetCopy c = new ParquetCopy(dir, maxSpoolBytes);
+            JobCopy c = new JobCopy(dir, maxSpoolBytes, format);
             c.spool = new BufferedOutputStream(Files.newOutputStream(dir.resolve("normalised.csv")), 1 << 16);
             return c;
         } catch (IOException e) {
-            log.warn("no Parquet copy for this upload: cannot spool to RAM");
-            return new ParquetCopy(null, 0);
+            log.warn("no job copy for this upload: cannot spool to RAM");
+            return new JobCopy(null, 0, format);
         }
     }
 
@@ -115,12 +136,16 @@ public final class ParquetCopy implements Closeable {
 
     private void abandon(String why) {
         abandoned = true;
-        log.warn("no Parquet copy for this upload: {}", why); // never values: only why
+        log.warn("no job copy for this upload: {}", why); // never values: only why
         closeSpool();
     }
 
+    public Format format() {
+        return format;
+    }
+
     /**
-     * Converts the spooled CSV to Parquet and writes it, encrypted under {@code aad}, to {@code blobOut}
+     * Converts the spooled CSV to the copy and writes it, encrypted under {@code aad}, to {@code blobOut}
      * (which this closes). Empty when there is no copy; the caller then discards {@code blobOut}'s file.
      */
     public Optional<Converted> convert(List<ColumnInfo> schema, DataKey key, byte[] aad, OutputStream blobOut) {
@@ -131,6 +156,7 @@ public final class ParquetCopy implements Closeable {
             Path parquet = dir.resolve("copy.parquet");
             String entity = schema.stream().filter(c -> c.role() == ColumnRole.ENTITY_ID).map(ColumnInfo::name).findFirst().orElse(null);
             String unique;
+            Path copy = parquet;
             try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
                 s.execute("SET autoinstall_known_extensions=false");
                 s.execute("SET autoload_known_extensions=false");
@@ -142,13 +168,19 @@ public final class ParquetCopy implements Closeable {
                         + "' (FORMAT parquet)");
                 Files.delete(csv);
                 unique = entity != null && uniquePerRow(s, parquet, entity) ? entity : null;
+                if (format == Format.DUCKDB) {
+                    copy = dir.resolve("copy.duckdb");
+                    DuckDbCopy.write(c, "read_parquet('" + parquet + "')", schema.stream()
+                            .map(col -> new WorkerRequest.Column(col.name(), col.type())).toList(), copy);
+                    Files.delete(parquet);
+                }
             }
             try (OutputStream out = key.encryptingStream(blobOut, aad)) {
-                Files.copy(parquet, out);
+                Files.copy(copy, out);
             }
             return Optional.of(new Converted(unique));
         } catch (SQLException | IOException | RuntimeException e) {
-            log.warn("no Parquet copy for this upload: conversion failed ({})", e.getClass().getSimpleName());
+            log.warn("no job copy for this upload: conversion failed ({})", e.getClass().getSimpleName());
             return Optional.empty();
         }
     }

@@ -5,6 +5,7 @@ import io.veil.crypto.ZoneKeyStore;
 import io.veil.gateway.datasets.BlobStore;
 import io.veil.gateway.datasets.DatasetService;
 import io.veil.gateway.datasets.DatasetVersion;
+import io.veil.gateway.ingest.JobCopy;
 import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.plan.ExecutionPlan;
 import io.veil.sandbox.plan.TableInput;
@@ -78,15 +79,15 @@ class WorkerClient {
                     Base64.getDecoder().decode(t.version().wrappedKey())));
             List<WorkerRequest.Column> cols = t.binding().columns().stream()
                     .map(c -> new WorkerRequest.Column(c.name(), c.type())).toList();
-            // The Parquet copy when the version has one (ADR 0015); versions stored before it are CSV only.
+            // The job copy (DuckDB, ADR 0019, or Parquet, ADR 0015) when the version has one; older versions are CSV only.
             DatasetVersion v = t.version();
-            boolean parquet = v.parquetBlobName() != null;
-            String blob = blobs.path(parquet ? v.parquetBlobName() : v.blobName()).toAbsolutePath().toString();
-            String aad = parquet ? new String(DatasetService.parquetAad(v.datasetId(), v.version()), StandardCharsets.UTF_8)
+            JobCopy.Format copy = v.copyBlobName() == null ? null : BlobStore.copyFormat(v.copyBlobName());
+            String blob = blobs.path(copy != null ? v.copyBlobName() : v.blobName()).toAbsolutePath().toString();
+            String aad = copy != null ? new String(DatasetService.copyAad(v.datasetId(), v.version(), copy), StandardCharsets.UTF_8)
                     : t.dataset().id() + ":" + v.version();
             inputs.add(new WorkerRequest.Table(in.internalName(), blob, keys.suite().name(),
                     Base64.getEncoder().encodeToString(key.exportForWorker()), aad, cols,
-                    parquet ? WorkerRequest.Table.PARQUET : WorkerRequest.Table.CSV));
+                    copy != null ? copy.id() : WorkerRequest.Table.CSV));
         }
         return run(jobId, inputs, plan.sql(), plan.spec().toJson());
     }

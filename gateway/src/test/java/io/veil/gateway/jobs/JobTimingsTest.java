@@ -26,10 +26,25 @@ class JobTimingsTest extends GatewayTest {
     String dataset;
 
     @BeforeEach
-    void setUp() {
+    void setUp() throws InterruptedException {
         flows = new Flows(api);
         name = Flows.uniqueName("timed");
         dataset = flows.registerResidents(name);
+        awaitNoJobInFlight();
+    }
+
+    /**
+     * The context is shared: a job another test class submitted without waiting for it could be released
+     * while a test here compares counters. Start once no job is on its way through the pipeline (jobs
+     * waiting for a person stay put); after 60 s start anyway and let the assertions decide.
+     */
+    void awaitNoJobInFlight() throws InterruptedException {
+        for (int i = 0; i < 600; i++) {
+            Integer inFlight = jdbc.queryForObject("SELECT COUNT(*) FROM jobs WHERE status IN ('SUBMITTED', 'ANALYSED', 'RUNNING')",
+                    Integer.class);
+            if (inFlight != null && inFlight == 0) return;
+            Thread.sleep(100);
+        }
     }
 
     /** COUNT and TOTAL_TIME of a timer as {@code /actuator/metrics} serves it to the zone admin. */
