@@ -55,9 +55,9 @@ final class Worker {
                 String grouped = "SELECT g, h, COUNT(*), SUM(m), AVG(m) FROM %s GROUP BY ALL";
                 drain(s, grouped.formatted("read_parquet('" + sqlPath(synthetic) + "')"));
                 // A smaller copy suffices to load the attach and ENUM grouping code; writing one costs more than reading it.
-                DuckDbCopy.write(c, "(SELECT * FROM read_parquet('" + sqlPath(synthetic) + "') LIMIT 500000)", List.of(new WorkerRequest.Column("e", "VARCHAR"),
-                        new WorkerRequest.Column("g", "VARCHAR"), new WorkerRequest.Column("h", "VARCHAR"),
-                        new WorkerRequest.Column("m", "BIGINT")), syntheticCopy);
+                DuckDbCopy.write(c, "(SELECT * FROM read_parquet('" + sqlPath(synthetic) + "') LIMIT 500000)",
+                        List.of(new WorkerRequest.Column("e", "VARCHAR"), new WorkerRequest.Column("g", "VARCHAR"),
+                                new WorkerRequest.Column("h", "VARCHAR"), new WorkerRequest.Column("m", "BIGINT")), syntheticCopy);
                 try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(syntheticCopy.toFile(), "rw")) {
                     f.setLength(DuckDbCopy.fileBytes(syntheticCopy)); // as a job sees it: DuckDB's own file, no trailer
                 }
