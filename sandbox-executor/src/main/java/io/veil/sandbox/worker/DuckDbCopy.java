@@ -157,15 +157,14 @@ public final class DuckDbCopy {
         return n.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The length of the DuckDB file at the start of a plaintext copy (read from its trailer). */
-    static long fileBytes(Path copy) throws IOException {
+    /** Cuts a plaintext copy back to DuckDB's own file: drops the layout and trailer (read from the trailer itself). */
+    static void stripTrailer(Path copy) throws IOException {
         byte[] last = new byte[TRAILER_BYTES];
-        long size = Files.size(copy);
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(copy.toFile(), "r")) {
-            f.seek(size - TRAILER_BYTES);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(copy.toFile(), "rw")) {
+            f.seek(f.length() - TRAILER_BYTES);
             f.readFully(last);
+            f.setLength(trailer(last, f.length())[1]);
         }
-        return trailer(last, size)[1];
     }
 
     /** Reads the trailer's two lengths: {json length, DuckDB file length}; checks the magic and bounds. */

@@ -39,7 +39,7 @@ final class DuckDbInput {
      * @return the table's row count (from the authenticated layout)
      */
     static long load(Connection c, WorkerRequest.Table t, DataKey key, Path blob, Path plain, String sql)
-            throws SQLException, ParquetInput.Unauthentic {
+            throws SQLException, Unauthentic {
         DuckDbCopy.Layout layout;
         List<WorkerRequest.Column> columns;
         try (PartialDecryption file = key.decryptPartially(blob, plain, t.associatedData().getBytes(StandardCharsets.UTF_8))) {
@@ -54,10 +54,10 @@ final class DuckDbInput {
             columns = ParquetInput.needed(t.columns(), sql, name -> l.columns().getOrDefault(name, Set.of()).size());
             file.decrypt(ranges(layout, columns));
         } catch (IOException e) {
-            throw new ParquetInput.Unauthentic();
+            throw new Unauthentic();
         }
-        try (RandomAccessFile f = new RandomAccessFile(plain.toFile(), "rw")) {
-            f.setLength(layout.fileBytes()); // drop the layout and trailer: DuckDB gets its own file back
+        try {
+            DuckDbCopy.stripTrailer(plain); // the trailer was authenticated above
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

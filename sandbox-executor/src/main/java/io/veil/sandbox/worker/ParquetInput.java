@@ -34,13 +34,6 @@ final class ParquetInput {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
-    /** Authentication failed on a part the job needed. */
-    static final class Unauthentic extends Exception {
-        Unauthentic() {
-            super(null, null, false, false);
-        }
-    }
-
     private ParquetInput() {}
 
     /**

@@ -58,9 +58,7 @@ final class Worker {
                 DuckDbCopy.write(c, "(SELECT * FROM read_parquet('" + sqlPath(synthetic) + "') LIMIT 500000)",
                         List.of(new WorkerRequest.Column("e", "VARCHAR"), new WorkerRequest.Column("g", "VARCHAR"),
                                 new WorkerRequest.Column("h", "VARCHAR"), new WorkerRequest.Column("m", "BIGINT")), syntheticCopy);
-                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(syntheticCopy.toFile(), "rw")) {
-                    f.setLength(DuckDbCopy.fileBytes(syntheticCopy)); // as a job sees it: DuckDB's own file, no trailer
-                }
+                DuckDbCopy.stripTrailer(syntheticCopy); // as a job sees it: DuckDB's own file
                 s.execute("ATTACH '" + sqlPath(syntheticCopy) + "' AS warm (READ_ONLY)");
                 drain(s, grouped.formatted("warm." + DuckDbCopy.TABLE));
                 s.execute("DETACH warm");
@@ -197,7 +195,7 @@ final class Worker {
             Path plain = inputs.resolve(t.internalName() + "." + t.format());
             return t.parquet() ? ParquetInput.load(c, t, key, Path.of(t.blobPath()), plain, sql)
                     : DuckDbInput.load(c, t, key, Path.of(t.blobPath()), plain, sql);
-        } catch (ParquetInput.Unauthentic e) {
+        } catch (Unauthentic e) {
             throw new Tampered();
         }
     }

@@ -181,12 +181,11 @@ class DuckDbInputTest {
     @Test
     void tamperingWithABlockTheJobReadsIsRefused() throws Exception {
         Sealed sealed = copy(Suite.INTL);
-        long incomeBlock = firstBlock(sealed, "income");
-        ParquetInputTest.flip(sealed.blob(), ParquetInputTest.ciphertextOffset(DuckDbCopy.HEADER_BYTES + incomeBlock * 262_144 + 1000));
+        ParquetInputTest.flip(sealed.blob(), ParquetInputTest.ciphertextOffset(insideABlockOf(sealed, "income")));
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             Path job = dir.resolve("job.duckdb");
             assertThatThrownBy(() -> DuckDbInput.load(c, table(sealed), sealed.key(), sealed.blob(), job,
-                    "SELECT district, SUM(income) FROM t0 GROUP BY district")).isInstanceOf(ParquetInput.Unauthentic.class);
+                    "SELECT district, SUM(income) FROM t0 GROUP BY district")).isInstanceOf(Unauthentic.class);
             assertThat(job).doesNotExist();
         }
     }
@@ -197,7 +196,7 @@ class DuckDbInputTest {
         ParquetInputTest.flip(sealed.blob(), Files.size(sealed.blob()) - 60);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             assertThatThrownBy(() -> DuckDbInput.load(c, table(sealed), sealed.key(), sealed.blob(), dir.resolve("job.duckdb"),
-                    "SELECT COUNT(*) FROM t0")).isInstanceOf(ParquetInput.Unauthentic.class);
+                    "SELECT COUNT(*) FROM t0")).isInstanceOf(Unauthentic.class);
         }
     }
 
@@ -208,12 +207,12 @@ class DuckDbInputTest {
                 Base64.getEncoder().encodeToString(sealed.key().exportForWorker()), "ds:2:duckdb", COLUMNS, WorkerRequest.Table.DUCKDB);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             assertThatThrownBy(() -> DuckDbInput.load(c, other, sealed.key(), sealed.blob(), dir.resolve("job.duckdb"),
-                    "SELECT COUNT(*) FROM t0")).isInstanceOf(ParquetInput.Unauthentic.class);
+                    "SELECT COUNT(*) FROM t0")).isInstanceOf(Unauthentic.class);
         }
     }
 
-    /** The first block holding {@code column}, from the copy's own (decrypted, test-only) layout. */
-    long firstBlock(Sealed sealed, String column) throws Exception {
+    /** A plaintext offset inside a block holding {@code column} (and not note, nor metadata), from the copy's own (decrypted, test-only) layout. */
+    long insideABlockOf(Sealed sealed, String column) throws Exception {
         Path plain = dir.resolve("whole.duckdb");
         sealed.key().decryptFile(sealed.blob(), plain, AAD.getBytes(StandardCharsets.UTF_8));
         byte[] all = Files.readAllBytes(plain);
@@ -221,7 +220,8 @@ class DuckDbInputTest {
         byte[] last = java.util.Arrays.copyOfRange(all, all.length - DuckDbCopy.TRAILER_BYTES, all.length);
         long[] lengths = DuckDbCopy.trailer(last, all.length);
         var layout = DuckDbCopy.parse(java.util.Arrays.copyOfRange(all, (int) lengths[1], (int) (lengths[1] + lengths[0])), lengths[1]);
-        return layout.columns().get(column).stream().filter(b -> !layout.columns().get("note").contains(b)
+        long block = layout.columns().get(column).stream().filter(b -> !layout.columns().get("note").contains(b)
                 && !layout.metadataBlocks().contains(b)).findFirst().orElseThrow();
+        return DuckDbCopy.HEADER_BYTES + block * layout.blockBytes() + 1000;
     }
 }

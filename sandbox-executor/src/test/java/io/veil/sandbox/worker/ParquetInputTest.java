@@ -148,7 +148,7 @@ class ParquetInputTest {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             Path job = dir.resolve("job.parquet");
             assertThatThrownBy(() -> ParquetInput.load(c, table(sealed), sealed.key(), sealed.blob(), job,
-                    "SELECT district, SUM(income) FROM t0 GROUP BY district")).isInstanceOf(ParquetInput.Unauthentic.class);
+                    "SELECT district, SUM(income) FROM t0 GROUP BY district")).isInstanceOf(Unauthentic.class);
             assertThat(job).doesNotExist();
         }
     }
@@ -159,7 +159,7 @@ class ParquetInputTest {
         flip(sealed.blob(), Files.size(sealed.blob()) - 40);
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:")) {
             assertThatThrownBy(() -> ParquetInput.load(c, table(sealed), sealed.key(), sealed.blob(), dir.resolve("job.parquet"),
-                    "SELECT COUNT(*) FROM t0")).isInstanceOf(ParquetInput.Unauthentic.class);
+                    "SELECT COUNT(*) FROM t0")).isInstanceOf(Unauthentic.class);
         }
     }
 
