@@ -28,6 +28,8 @@ public final class Codes {
     public static final String AGGREGATE_MISPLACED = "SQL_AGGREGATE_MISPLACED";
     public static final String NOT_AGGREGATE = "SQL_NOT_AGGREGATE";
     public static final String LITERAL_NOT_ALLOWED = "SQL_LITERAL_NOT_ALLOWED";
+    public static final String AGGREGATE_ARGUMENT = "SQL_AGGREGATE_ARGUMENT";
+    public static final String TYPE_MISMATCH = "SQL_TYPE_MISMATCH";
     public static final String TOO_COMPLEX = "SQL_TOO_COMPLEX";
     public static final String UNSUPPORTED_CONSTRUCT = "SQL_UNSUPPORTED_CONSTRUCT";
     public static final String ANALYZER_UNAVAILABLE = "SQL_ANALYZER_UNAVAILABLE";

@@ -144,6 +144,11 @@ final class FromClause {
             if (!crosses) {
                 throw new Reject(Codes.JOIN_NOT_ALLOWED, "each join equality must compare a column of the joined table with one of the tables before it");
             }
+            if (SqlType.ofColumn(a.column().type()) != SqlType.ofColumn(b.column().type())) {
+                // DuckDB would convert one side row by row, and a conversion that fails for some rows is an oracle.
+                throw new Reject(Codes.JOIN_NOT_ALLOWED, "columns " + a.column().name() + " and " + b.column().name()
+                        + " have different types (" + a.column().type() + ", " + b.column().type() + ") and cannot be joined");
+            }
         }
     }
 

@@ -16,7 +16,8 @@ final class Literals {
     private Literals() {
     }
 
-    static void check(JsonNode constant) {
+    /** Checks a constant and returns its type. */
+    static SqlType check(JsonNode constant) {
         Tree.onlyKeys(constant, KEYS, "constant");
         if (!"VALUE_CONSTANT".equals(Tree.text(constant, "type"))) {
             throw Reject.unsupported("constant kind");
@@ -27,7 +28,7 @@ final class Literals {
         Tree.onlyKeys(type, Set.of("id", "type_info"), "constant type");
         String id = Tree.text(type, "id");
         if (Tree.flag(v, "is_null")) {
-            return;
+            return SqlType.NULL;
         }
         JsonNode value = v.get("value");
         switch (id) {
@@ -57,6 +58,7 @@ final class Literals {
             }
             default -> throw new Reject(Codes.LITERAL_NOT_ALLOWED, "literals of type " + id + " are not allowed");
         }
+        return SqlType.ofTypeId(id);
     }
 
     private static void magnitude(BigDecimal d) {

@@ -74,15 +74,16 @@ final class QueryChecker {
             throw new Reject(Codes.NOT_AGGREGATE, "only aggregates can be released; add COUNT, SUM, AVG, MIN or MAX");
         }
         if (!Tree.isNull(node, "where_clause")) {
-            walker.walk(node.get("where_clause"), ExprWalker.Ctx.of(Place.WHERE, false), false);
+            ExprWalker.condition(walker.walk(node.get("where_clause"), ExprWalker.Ctx.of(Place.WHERE, false), false));
             uses.feature("WHERE");
         }
         boolean having = !Tree.isNull(node, "having");
         if (having) {
-            walker.walk(node.get("having"), ExprWalker.Ctx.of(Place.HAVING, true), false);
+            ExprWalker.condition(walker.walk(node.get("having"), ExprWalker.Ctx.of(Place.HAVING, true), false));
             uses.feature("HAVING");
         }
         boolean orderByAggregate = orderBy(select);
+        walker.total.apply(); // only now: every group key was matched against the query as written
         Set<String> datasetIds = scope.tables.stream().map(t -> t.binding().datasetId()).collect(Collectors.toSet());
         QueryFootprint fp = new QueryFootprint(JobType.SQL, datasetIds, new ArrayList<>(uses.uses), uses.features);
         boolean grouped = !Tree.array(node, "group_expressions").isEmpty();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigInteger;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** Builders for the few DuckDB tree nodes the rewriter adds, in the exact shape the parser emits. */
@@ -60,6 +61,60 @@ final class Nodes {
         type.putNull("type_info");
         value.put("is_null", false);
         value.put("value", v);
+        return n;
+    }
+
+    static ObjectNode integerConstant(long v) {
+        ObjectNode n = expr("CONSTANT", "VALUE_CONSTANT");
+        ObjectNode value = n.putObject("value");
+        ObjectNode type = value.putObject("type");
+        type.put("id", "BIGINT");
+        type.putNull("type_info");
+        value.put("is_null", false);
+        value.put("value", v);
+        return n;
+    }
+
+    static ObjectNode nullConstant() {
+        ObjectNode n = expr("CONSTANT", "VALUE_CONSTANT");
+        ObjectNode value = n.putObject("value");
+        ObjectNode type = value.putObject("type");
+        type.put("id", "NULL");
+        type.putNull("type_info");
+        value.put("is_null", true);
+        return n;
+    }
+
+    static ObjectNode and(List<? extends JsonNode> terms) {
+        if (terms.size() == 1) {
+            return (ObjectNode) terms.get(0);
+        }
+        ObjectNode n = expr("CONJUNCTION", "CONJUNCTION_AND");
+        ArrayNode c = n.putArray("children");
+        terms.forEach(c::add);
+        return n;
+    }
+
+    static ObjectNode isNotNull(JsonNode child) {
+        ObjectNode n = expr("OPERATOR", "OPERATOR_IS_NOT_NULL");
+        n.putArray("children").add(child);
+        return n;
+    }
+
+    static ObjectNode atLeast(JsonNode left, long bound) {
+        ObjectNode n = expr("COMPARISON", "COMPARE_GREATERTHANOREQUALTO");
+        n.set("left", left);
+        n.set("right", integerConstant(bound));
+        return n;
+    }
+
+    /** CASE WHEN condition THEN value END (else NULL). */
+    static ObjectNode when(JsonNode condition, JsonNode value) {
+        ObjectNode n = expr("CASE", "CASE_EXPR");
+        ObjectNode check = n.putArray("case_checks").addObject();
+        check.set("when_expr", condition);
+        check.set("then_expr", value);
+        n.set("else_expr", nullConstant());
         return n;
     }
 

@@ -33,7 +33,8 @@ import java.util.Map;
  * </ul>
  */
 final class Rewriter {
-    private record Protected(TableRef table, String entity, DatasetRules rules) {
+    /** A table occurrence with an entity column: it gets distinct-entity counts. */
+    record Protected(TableRef table, String entity, DatasetRules rules) {
     }
 
     private final DuckDbParser parser;
@@ -133,6 +134,7 @@ final class Rewriter {
     }
 
     private ExecutionPlan thresholdOnly(ObjectNode tree, int k) {
+        AggregateSupport.gate(tree, protectedTables, k, rowsAreEntities());
         ArrayNode select = (ArrayNode) tree.get("select_list");
         List<EntityCount> counts = new ArrayList<>();
         List<String> hidden = new ArrayList<>();

@@ -113,7 +113,7 @@ public final class OutputEnforcer {
                 EnforcementSpec.Output o = spec.outputs().get(i);
                 Object v = row.get(i);
                 out.add(switch (o.treatment()) {
-                    case PLAIN -> v;
+                    case PLAIN -> finiteOrNull(v);
                     case COUNT -> Math.max(0, asLong(v) + noise.discreteLaplace(scale(o.sensitivity())));
                     case SUM -> noise.addNoise(asDouble(v), scale(o.sensitivity()));
                     case AVG -> {
@@ -146,6 +146,14 @@ public final class OutputEnforcer {
             }
             return types;
         }
+    }
+
+    /**
+     * ±inf and NaN are never released: they arise only from a division by (or an overflow to) an
+     * extreme value, so releasing them would act as an equality or range test on it.
+     */
+    static Object finiteOrNull(Object v) {
+        return v instanceof Double d && !Double.isFinite(d) || v instanceof Float f && !Float.isFinite(f) ? null : v;
     }
 
     /** Counts arrive as Long (BIGINT) or wider types; null (no rows) counts as zero. */

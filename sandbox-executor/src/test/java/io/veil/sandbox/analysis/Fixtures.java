@@ -24,9 +24,23 @@ public final class Fixtures {
             new ColumnSchema("merchant", "VARCHAR", ColumnRole.DIMENSION),
             new ColumnSchema("paid", "DOUBLE", ColumnRole.METRIC)));
 
+    /** The adversarial suite's target population (see plan/Harness.PEOPLE). */
+    public static final TableBinding PEOPLE = new TableBinding("ds-people", "people", List.of(
+            new ColumnSchema("person_id", "BIGINT", ColumnRole.ENTITY_ID),
+            new ColumnSchema("card_no", "VARCHAR", ColumnRole.JOIN_KEY),
+            new ColumnSchema("region", "VARCHAR", ColumnRole.DIMENSION),
+            new ColumnSchema("band", "VARCHAR", ColumnRole.DIMENSION),
+            new ColumnSchema("floor_no", "BIGINT", ColumnRole.DIMENSION),
+            new ColumnSchema("joined", "DATE", ColumnRole.DIMENSION),
+            new ColumnSchema("rate", "DOUBLE", ColumnRole.DIMENSION),
+            new ColumnSchema("income", "BIGINT", ColumnRole.METRIC),
+            new ColumnSchema("bonus", "DOUBLE", ColumnRole.METRIC),
+            new ColumnSchema("score", "BIGINT", ColumnRole.METRIC),
+            new ColumnSchema("diagnosis", "VARCHAR", ColumnRole.SENSITIVE)));
+
     /** Each dataset is reachable by name and by id, as the gateway registers them. */
     public static Map<String, TableBinding> tables() {
-        return Map.of("visits", VISITS, "ds_visits", VISITS, "payments", PAYMENTS);
+        return Map.of("visits", VISITS, "ds_visits", VISITS, "payments", PAYMENTS, "people", PEOPLE);
     }
 
     public static AnalyzedQuery accepted(String sql) {

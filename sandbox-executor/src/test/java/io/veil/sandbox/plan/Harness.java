@@ -32,6 +32,22 @@ final class Harness {
     static final String PAYMENTS = "CREATE TABLE {T} AS SELECT i AS person_id, 'c' || i AS card_no, "
             + "'m' || (i % 3) AS merchant, 10.0::DOUBLE AS paid FROM range(30) r(i)";
 
+    /**
+     * The adversarial suite's population: 200 people. Person 199 is alone in region 'rare' with income
+     * 987654 (the secret most attacks go after); everyone else is in 'big' with income 1000 + i.
+     * bonus is NULL except for person 7 (4321.5). floor_no holds the extreme integers an overflow
+     * oracle would probe: person 150 near the largest BIGINT, person 151 the smallest. band is text of
+     * digits except person 42's 'x12' (a conversion oracle). score is i, except person 150's.
+     */
+    static final String PEOPLE = "CREATE TABLE {T} AS SELECT i AS person_id, 'c' || i AS card_no, "
+            + "CASE WHEN i = 199 THEN 'rare' ELSE 'big' END AS region, CASE WHEN i = 42 THEN 'x12' ELSE '12' END AS band, "
+            + "CASE WHEN i = 150 THEN 9223372036854775000 WHEN i = 151 THEN -9223372036854775808 ELSE i % 7 END::BIGINT AS floor_no, "
+            + "DATE '2020-01-01' + CAST(i AS INTEGER) AS joined, (i % 5) * 0.5 AS rate, "
+            + "CASE WHEN i = 199 THEN 987654 ELSE 1000 + i END::BIGINT AS income, "
+            + "CASE WHEN i = 7 THEN 4321.5 END::DOUBLE AS bonus, "
+            + "CASE WHEN i = 150 THEN 9223372036854775000 ELSE i END::BIGINT AS score, "
+            + "CASE WHEN i % 2 = 0 THEN 'flu' ELSE 'cold' END AS diagnosis FROM range(200) r(i)";
+
     private Harness() {
     }
 
@@ -49,9 +65,19 @@ final class Harness {
 
     /** Loads each input under its internal name, as the worker does, then runs the planned SQL. */
     static ResultTable execute(ExecutionPlan plan) {
+        return execute(plan, PEOPLE);
+    }
+
+    /** As {@link #execute(ExecutionPlan)}, with another population for the people table (same schema). */
+    static ResultTable execute(ExecutionPlan plan, String peopleDdl) {
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
             for (TableInput in : plan.inputs()) {
-                s.execute((in.datasetId().equals("ds-visits") ? VISITS : PAYMENTS).replace("{T}", in.internalName()));
+                String ddl = switch (in.datasetId()) {
+                    case "ds-visits" -> VISITS;
+                    case "ds-people" -> peopleDdl;
+                    default -> PAYMENTS;
+                };
+                s.execute(ddl.replace("{T}", in.internalName()));
             }
             try (ResultSet rs = s.executeQuery(plan.sql())) {
                 ResultSetMetaData md = rs.getMetaData();

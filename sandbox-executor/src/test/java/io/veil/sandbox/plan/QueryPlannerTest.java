@@ -84,7 +84,7 @@ class QueryPlannerTest {
 
     @Test
     void castsBecomeTryCastsSoBadValuesCannotRaiseErrors() {
-        ExecutionPlan plan = Harness.plan("SELECT sum(CAST(region AS DOUBLE)) FROM visits", Map.of("ds-visits", k(1)), 10);
+        ExecutionPlan plan = Harness.plan("SELECT count(*) FROM visits WHERE CAST(region AS DOUBLE) > 0", Map.of("ds-visits", k(1)), 10);
         assertThat(plan.sql()).containsIgnoringCase("TRY_CAST");
         ResultTable raw = Harness.execute(plan);
         assertThat(raw.rows()).hasSize(1);
@@ -145,7 +145,6 @@ class QueryPlannerTest {
         assertThat(Harness.rejection("SELECT region, count(*) FROM visits GROUP BY region ORDER BY count(*)", rules))
                 .isEqualTo("DP_ORDER_BY_AGGREGATE");
         assertThat(Harness.rejection("SELECT sum(amount) / count(*) FROM visits", rules)).isEqualTo("DP_UNSUPPORTED_OUTPUT");
-        assertThat(Harness.rejection("SELECT sum(amount * 2) FROM visits", rules)).isEqualTo("DP_UNSUPPORTED_AGGREGATE");
         assertThat(Harness.rejection("SELECT count(*) FROM visits v JOIN payments p ON v.card_no = p.card_no", rules))
                 .isEqualTo("DP_JOIN_UNSUPPORTED");
     }
