@@ -130,12 +130,15 @@ class JobExecution {
         WorkerClient.Result r = worker.run(job.id(), plan, tables);
         Job now = jobs.find(job.id()).orElseThrow();
         if (r instanceof WorkerClient.Result.Error err) {
-            // A failed DP run still spends ε: whether a query fails can itself reveal something.
-            settleOnFailure(job);
-            return new Outcome.Failed(List.of(new Job.Reason(err.code(), err.message())));
+            if (!DpFailures.masks(err.code(), bound)) {
+                // A failed DP run still spends ε: whether a query fails can itself reveal something.
+                settleOnFailure(job);
+                return new Outcome.Failed(List.of(new Job.Reason(err.code(), err.message())));
+            }
+            r = DpFailures.release(job.id(), err.code(), plan, tables, System.nanoTime() - handedOver);
         }
         WorkerClient.Result.Ok ok = (WorkerClient.Result.Ok) r;
-        timings.worker(System.nanoTime() - handedOver, ok.stats());
+        if (ok.stats() != null) timings.worker(System.nanoTime() - handedOver, ok.stats());
         String sealed = seal(job.id(), ok.table());
         String digest = hex(keys.suite().hash(canonicalResult(ok.table())));
         long microEps = reservations.stream().filter(x -> !x.keys().get(0).kind().equals(BudgetKey.CONTRACT_JOBS)).mapToLong(Reservation::amount).sum();
