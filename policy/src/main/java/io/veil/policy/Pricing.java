@@ -27,12 +27,14 @@ public final class Pricing {
         BigDecimal charge = switch (price.model()) {
             case FREE, FLAT_PERIOD -> BigDecimal.ZERO;
             case PER_JOB -> price.amount();
-            case PER_MILLION_ROWS_SCANNED -> {
-                long millions = rowsScanned / MILLION + (rowsScanned % MILLION == 0 ? 0 : 1);
-                yield price.amount().multiply(BigDecimal.valueOf(millions));
-            }
+            case PER_MILLION_ROWS_SCANNED -> price.amount().multiply(BigDecimal.valueOf(millionsRoundedUp(rowsScanned)));
         };
         return charge.setScale(2, RoundingMode.HALF_EVEN);
+    }
+
+    /** ⌈rows / 1,000,000⌉: the billing unit, and all a consumer is shown of a job's input size. */
+    public static long millionsRoundedUp(long rows) {
+        return rows / MILLION + (rows % MILLION == 0 ? 0 : 1);
     }
 
     /** One-off charge when a contract is agreed: the fee for FLAT_PERIOD, otherwise 0. */

@@ -118,7 +118,7 @@ public class JobController {
     private JobView view(Job j) {
         JsonNode usage = null;
         try {
-            if (j.usageJson() != null) usage = json.readTree(j.usageJson());
+            if (j.usageJson() != null) usage = ConsumerUsage.of(json.readTree(j.usageJson()));
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,5 +1,7 @@
 package io.veil.gateway.metering;
 
+import io.veil.policy.Pricing;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -28,8 +30,13 @@ class StatementService {
 
     enum Granularity { DAY, MONTH }
 
-    record Charge(String kind, String jobId, String contractId, String providerOrg, List<String> datasetIds, long rowsScanned,
-                  long cpuMillis, long microEpsilon, String price, String currency, Instant recordedAt) {}
+    /**
+     * One charge as the consumer sees it. Input size only in the unit PER_MILLION_ROWS_SCANNED bills (an
+     * exact row count of a version is a bit about who is in it) and no CPU time (a timing channel);
+     * the exact record stays with the zone (docs/privacy.md §1.3).
+     */
+    record Charge(String kind, String jobId, String contractId, String providerOrg, List<String> datasetIds,
+                  long rowsScannedMillions, long microEpsilon, String price, String currency, Instant recordedAt) {}
 
     record Total(String currency, String amount, long charges) {}
 
@@ -45,8 +52,8 @@ class StatementService {
                 (rs, i) -> {
                     boolean job = MeteringService.JOB.equals(rs.getString("charge_kind"));
                     return new Charge(rs.getString("charge_kind"), job ? rs.getString("job_id") : null, rs.getString("contract_id"),
-                            rs.getString("provider_org"), datasets(rs.getString("dataset_ids")), rs.getLong("rows_scanned"),
-                            rs.getLong("cpu_millis"), rs.getLong("micro_epsilon"), money(rs.getBigDecimal("price")),
+                            rs.getString("provider_org"), datasets(rs.getString("dataset_ids")),
+                            Pricing.millionsRoundedUp(rs.getLong("rows_scanned")), rs.getLong("micro_epsilon"), money(rs.getBigDecimal("price")),
                             rs.getString("currency"), rs.getTimestamp("recorded_at").toInstant());
                 }, consumerOrg, ts(from), ts(to), MAX_ITEMS + 1);
         boolean truncated = items.size() > MAX_ITEMS;
