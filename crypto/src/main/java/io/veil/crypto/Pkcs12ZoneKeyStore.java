@@ -15,6 +15,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.gm.GMObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -22,10 +24,11 @@ import org.bouncycastle.pkcs.PKCS12SafeBag;
 
 /**
  * {@link ZoneKeyStore} in one PKCS#12 file (format: {@link Pkcs12Codec}). Aliases:
- * {@code zone-kek-v<N>} (secret; current = highest N), {@code zone-sign}, {@code org-sign-<orgId>}.
+ * {@code zone-kek-v<N>} (secret; current = highest N), {@code zone-sign}, {@code org-sign-<orgId>},
+ * {@code zone-commitment} (secret, added on first use, never rotated).
  * KEKs are stored as secret keys with algorithm AES (INTL, 32 bytes) or SM4 (GM, OID
- * 1.2.156.10197.1.104, 16 bytes); the OID is checked on load, so a file cannot be opened with
- * the other suite. Every change is persisted before it takes effect, via {@link AtomicFiles}, so
+ * 1.2.156.10197.1.104, 16 bytes), the commitment secret as hmacWithSHA256 (INTL) or HMAC-SM3 (GM),
+ * 32 bytes; the OIDs are checked on load, so a file cannot be opened with the other suite. Every change is persisted before it takes effect, via {@link AtomicFiles}, so
  * a crash leaves either the old or the new keystore. One process owns the file (no file lock).
  *
  * <p>Concurrency: wrap/unwrap read an immutable KEK snapshot without locking; changes
@@ -35,6 +38,7 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
     private static final String KEK_PREFIX = "zone-kek-v";
     private static final String ZONE_SIGN = "zone-sign";
     private static final String ORG_PREFIX = "org-sign-";
+    private static final String COMMITMENT = "zone-commitment";
     private static final Pattern ORG_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     private static final ASN1ObjectIdentifier SM4 = new ASN1ObjectIdentifier("1.2.156.10197.1.104");
     private static final byte[] SELF_CHECK = "veil keystore self-check".getBytes(StandardCharsets.US_ASCII);
@@ -49,6 +53,7 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
     private final Map<String, JcaSigningKey> orgKeys = new ConcurrentHashMap<>();
     private volatile Keks keks;
     private volatile JcaSigningKey zoneSigningKey;
+    private volatile Commitments commitments;
 
     private Pkcs12ZoneKeyStore(Path file, char[] password, Suite suite) {
         this.file = file;
@@ -150,6 +155,28 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
     }
 
     @Override
+    public Commitments commitments() {
+        Commitments existing = commitments;
+        if (existing != null) {
+            return existing;
+        }
+        synchronized (this) {
+            if (commitments == null) {
+                byte[] secret = new byte[Commitments.KEY_BYTES];
+                Providers.RANDOM.nextBytes(secret);
+                try {
+                    bags.put(COMMITMENT, Pkcs12Codec.secretBags(COMMITMENT, commitmentAlgorithm(), secret, password));
+                    persistOrForget(COMMITMENT);
+                    commitments = new Commitments(suite, secret);
+                } finally {
+                    Arrays.fill(secret, (byte) 0);
+                }
+            }
+            return commitments;
+        }
+    }
+
+    @Override
     public String toString() {
         return "ZoneKeyStore[" + suite + ", " + file + ", current=" + currentZoneKeyVersion() + "]";
     }
@@ -190,6 +217,8 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
                 zoneSigningKey = loadKeyPair(entry);
             } else if (alias.startsWith(ORG_PREFIX)) {
                 orgKeys.put(alias.substring(ORG_PREFIX.length()), loadKeyPair(entry));
+            } else if (alias.equals(COMMITMENT)) {
+                commitments = loadCommitments(entry);
             }
             // Unknown aliases are kept in `bags` and written back untouched.
         }
@@ -207,6 +236,21 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
         byte[] raw = info.getPrivateKey().getOctets();
         try {
             return AeadDataKey.fromRaw(suite, raw);
+        } finally {
+            Arrays.fill(raw, (byte) 0);
+        }
+    }
+
+    private Commitments loadCommitments(Pkcs12Codec.Entry entry) {
+        PrivateKeyInfo info = entry.key();
+        if (!info.getPrivateKeyAlgorithm().getAlgorithm().equals(commitmentAlgorithm())) {
+            throw new IllegalStateException("zone keystore " + file + " was not created for suite " + suite);
+        }
+        byte[] raw = info.getPrivateKey().getOctets();
+        try {
+            return new Commitments(suite, raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("zone keystore " + file + ": the commitment secret has the wrong length");
         } finally {
             Arrays.fill(raw, (byte) 0);
         }
@@ -277,6 +321,10 @@ final class Pkcs12ZoneKeyStore implements ZoneKeyStore {
 
     private ASN1ObjectIdentifier kekAlgorithm() {
         return suite == Suite.INTL ? NISTObjectIdentifiers.aes : SM4;
+    }
+
+    private ASN1ObjectIdentifier commitmentAlgorithm() {
+        return suite == Suite.INTL ? PKCSObjectIdentifiers.id_hmacWithSHA256 : GMObjectIdentifiers.hmac_sm3;
     }
 
     private byte[] wrapAad(int version) {

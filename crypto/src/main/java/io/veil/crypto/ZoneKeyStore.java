@@ -4,9 +4,10 @@ import java.nio.file.Path;
 
 /**
  * A zone's keys in a PKCS#12 keystore created on first run: the versioned zone key-encryption key
- * (wraps per-dataset data keys), the zone signing key and per-organisation signing keys. Rotation
- * adds a new zone key version; {@link #rewrap} moves a wrapped data key to the current version
- * without touching the data it protects.
+ * (wraps per-dataset data keys), the zone signing key, per-organisation signing keys and the zone
+ * commitment secret (behind {@link #commitments()}). Rotation adds a new zone key version;
+ * {@link #rewrap} moves a wrapped data key to the current version without touching the data it
+ * protects.
  */
 public interface ZoneKeyStore {
     Suite suite();
@@ -31,6 +32,13 @@ public interface ZoneKeyStore {
 
     /** An organisation's signing key, created and persisted on first use. */
     SigningKey orgSigningKey(String orgId);
+
+    /**
+     * Keyed commitments under the zone commitment secret, which is created and persisted on first
+     * use (also in a keystore made before it existed) and never rotated: a commitment on the ledger
+     * must stay verifiable for as long as the ledger is kept (ADR 0021).
+     */
+    Commitments commitments();
 
     /**
      * Opens the keystore, or creates it (parent directories, owner-only permissions, a first zone

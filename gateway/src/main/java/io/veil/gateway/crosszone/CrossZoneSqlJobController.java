@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veil.gateway.api.ApiException;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.security.Caller;
 import io.veil.sandbox.ResultTable;
 import org.springframework.http.ResponseEntity;
@@ -33,10 +34,12 @@ class CrossZoneSqlJobController {
         this.jobs = jobs;
     }
 
-    record View(String id, String type, JobStatus status, List<Job.Reason> reasons, JsonNode request, String queryDigest,
-                List<CrossZoneSqlJobStore.PartRecord> parts, String resultDigest, Instant createdAt, Instant updatedAt) {}
+    record View(String id, String type, JobStatus status, List<Job.Reason> reasons, JsonNode request, String queryCommitment,
+                List<CrossZoneSqlJobStore.PartRecord> parts, String resultCommitment, Instant createdAt, Instant updatedAt) {}
 
-    record ResultView(List<String> columns, List<String> types, List<List<Object>> rows, String resultDigest) {}
+    /** With the opening keys the consumer checks the result and its query against this zone's ledger (ADR 0021). */
+    record ResultView(List<String> columns, List<String> types, List<List<Object>> rows, String resultCommitment,
+                      String resultOpeningKey, String queryCommitment, String queryOpeningKey) {}
 
     @Operation(summary = "Run a cross-zone SQL job: {sql, contractIds (local), remoteContracts [{zone, contractId}]}")
     @PostMapping
@@ -55,26 +58,31 @@ class CrossZoneSqlJobController {
         return jobs.mine(Caller.current(), offset, limit).stream().map(CrossZoneSqlJobController::view).toList();
     }
 
-    @Operation(summary = "One cross-zone SQL job: status, reason codes and its parts (zone, part job, status, digest)")
+    @Operation(summary = "One cross-zone SQL job: status, reason codes and its parts (zone, part job, status, result commitment)")
     @GetMapping("/{id}")
     @PreAuthorize("hasRole('consumer')")
     View get(@PathVariable String id) {
         return view(jobs.get(Caller.current(), id));
     }
 
-    @Operation(summary = "The released combined result (submitting organisation only): {columns, types, rows, resultDigest}")
+    @Operation(summary = "The released combined result (submitting organisation only): {columns, types, rows, resultCommitment, "
+            + "resultOpeningKey, queryCommitment, queryOpeningKey}")
     @GetMapping("/{id}/result")
     @PreAuthorize("hasRole('consumer')")
     ResultView result(@PathVariable String id) {
         CrossZoneSqlJobStore.XJob j = jobs.get(Caller.current(), id);
         ResultTable t = jobs.result(j);
-        return new ResultView(t.columns(), t.types(), t.rows(), j.resultDigest());
+        return new ResultView(t.columns(), t.types(), t.rows(), j.resultCommitment(),
+                j.resultCommitment() == null ? null : jobs.openingKey(ZoneCommitments.Purpose.CROSS_ZONE_RESULT, j.id()),
+                j.queryCommitment(),
+                j.queryCommitment() == null ? null : jobs.openingKey(ZoneCommitments.Purpose.CROSS_ZONE_QUERY, j.id()));
     }
 
     static View view(CrossZoneSqlJobStore.XJob j) {
         try {
             return new View(j.id(), CrossZoneSqlJobStore.JOB_TYPE, j.status(), j.reasons(), PeerCalls.JSON.readTree(j.requestJson()),
-                    j.sqlDigest(), j.parts(), j.resultDigest(), j.createdAt(), j.updatedAt());
+                    j.queryCommitment(), j.parts(), j.status() == JobStatus.RELEASED ? j.resultCommitment() : null, j.createdAt(),
+                    j.updatedAt());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("corrupt cross-zone job row");
         }

@@ -1,5 +1,6 @@
 package io.veil.gateway.crosszone;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
@@ -18,7 +19,8 @@ import java.util.Optional;
 
 /**
  * Cross-zone SQL job rows in the requesting zone. Every status change commits with its ledger event
- * (job event types, subjects job + org; attributes carry ids, zones, codes and digests — never values).
+ * (job event types, subjects job + org; attributes carry ids, zones, codes and keyed commitments — never
+ * values, never a plain hash of a result).
  */
 @Repository
 class CrossZoneSqlJobStore {
@@ -33,19 +35,25 @@ class CrossZoneSqlJobStore {
         this.tx = tx;
     }
 
-    /** One part as recorded: where it ran, as which job, how it ended. No values. */
+    /**
+     * One part as recorded: where it ran, as which job, how it ended. No values. {@code resultCommitment} is the
+     * owning zone's commitment to the released part (checked with the opening key it handed over). Rows stored
+     * before V9 held a plain {@code resultDigest}; it is dropped on read.
+     */
+    @JsonIgnoreProperties({"resultDigest"})
     record PartRecord(String alias, String zone, String contractIds, String partJobId, String status, List<String> reasonCodes,
-                      String resultDigest, Integer rowsReleased) {}
+                      String resultCommitment, Integer rowsReleased) {}
 
-    record XJob(String id, String consumerOrg, String sql, String sqlDigest, String requestJson, JobStatus status,
-                List<Job.Reason> reasons, List<PartRecord> parts, String resultSealed, String resultDigest, Instant createdAt,
+    /** {@code resultCommitment} is set when the combined result is released, not before (ADR 0021). */
+    record XJob(String id, String consumerOrg, String sql, String queryCommitment, String requestJson, JobStatus status,
+                List<Job.Reason> reasons, List<PartRecord> parts, String resultSealed, String resultCommitment, Instant createdAt,
                 Instant updatedAt) {}
 
     void submitted(XJob j, Map<String, Object> attrs) {
         tx.executeWithoutResult(s -> {
-            jdbc.update("INSERT INTO crosszone_sql_jobs(id, consumer_org, sql_text, sql_digest, request_json, status, reasons_json,"
+            jdbc.update("INSERT INTO crosszone_sql_jobs(id, consumer_org, sql_text, query_commitment, request_json, status, reasons_json,"
                             + " parts_json, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    j.id(), j.consumerOrg(), j.sql(), j.sqlDigest(), j.requestJson(), j.status().name(), json(j.reasons()),
+                    j.id(), j.consumerOrg(), j.sql(), j.queryCommitment(), j.requestJson(), j.status().name(), json(j.reasons()),
                     json(j.parts()), Timestamp.from(j.createdAt()), Timestamp.from(j.updatedAt()));
             Map<String, Object> a = new LinkedHashMap<>(attrs);
             a.put("jobType", JOB_TYPE);
@@ -53,15 +61,15 @@ class CrossZoneSqlJobStore {
         });
     }
 
-    /** Compare-and-set move with its event; {@code parts}, {@code sealed}/{@code digest} are stored in the same transaction when given. */
-    boolean move(XJob j, JobStatus from, JobStatus to, List<Job.Reason> reasons, List<PartRecord> parts, String sealed, String digest,
+    /** Compare-and-set move with its event; {@code parts}, {@code sealed}, {@code commitment} are stored in the same transaction when given. */
+    boolean move(XJob j, JobStatus from, JobStatus to, List<Job.Reason> reasons, List<PartRecord> parts, String sealed, String commitment,
                  Map<String, Object> attrs) {
         if (!from.next().contains(to)) throw new IllegalStateException("illegal job transition " + from + " -> " + to);
         return Boolean.TRUE.equals(tx.execute(s -> {
             int n = jdbc.update("UPDATE crosszone_sql_jobs SET status = ?, reasons_json = ?, parts_json = COALESCE(?, parts_json),"
-                            + " result_sealed = COALESCE(?, result_sealed), result_digest = COALESCE(?, result_digest), updated_at = ?"
+                            + " result_sealed = COALESCE(?, result_sealed), result_commitment = COALESCE(?, result_commitment), updated_at = ?"
                             + " WHERE id = ? AND status = ?",
-                    to.name(), json(reasons), parts == null ? null : json(parts), sealed, digest, Timestamp.from(Instant.now()),
+                    to.name(), json(reasons), parts == null ? null : json(parts), sealed, commitment, Timestamp.from(Instant.now()),
                     j.id(), from.name());
             if (n != 1) return false;
             Map<String, Object> a = new LinkedHashMap<>(attrs);
@@ -116,11 +124,11 @@ class CrossZoneSqlJobStore {
 
     private static final RowMapper<XJob> ROW = (rs, i) -> {
         try {
-            return new XJob(rs.getString("id"), rs.getString("consumer_org"), rs.getString("sql_text"), rs.getString("sql_digest"),
+            return new XJob(rs.getString("id"), rs.getString("consumer_org"), rs.getString("sql_text"), rs.getString("query_commitment"),
                     rs.getString("request_json"), JobStatus.valueOf(rs.getString("status")),
                     PeerCalls.JSON.readValue(rs.getString("reasons_json"), new TypeReference<List<Job.Reason>>() {}),
                     PeerCalls.JSON.readValue(rs.getString("parts_json"), new TypeReference<List<PartRecord>>() {}),
-                    rs.getString("result_sealed"), rs.getString("result_digest"), rs.getTimestamp("created_at").toInstant(),
+                    rs.getString("result_sealed"), rs.getString("result_commitment"), rs.getTimestamp("created_at").toInstant(),
                     rs.getTimestamp("updated_at").toInstant());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("corrupt cross-zone job row");

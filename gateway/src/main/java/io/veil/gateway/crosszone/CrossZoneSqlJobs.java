@@ -1,7 +1,6 @@
 package io.veil.gateway.crosszone;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.veil.crypto.ZoneKeyStore;
 import io.veil.gateway.api.ApiException;
 import io.veil.gateway.contracts.ContractService;
 import io.veil.gateway.datasets.Dataset;
@@ -12,6 +11,7 @@ import io.veil.gateway.jobs.CombineSandbox;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
 import io.veil.gateway.jobs.PartJobs;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.offers.Digests;
 import io.veil.gateway.security.Caller;
 import io.veil.policy.ContractState;
@@ -54,12 +54,12 @@ class CrossZoneSqlJobs {
     private final PartJobs partJobs;
     private final CombineSandbox combine;
     private final PeerCalls calls;
-    private final ZoneKeyStore keys;
+    private final ZoneCommitments commitments;
     private final String zone;
     private final long timeoutMs;
 
     CrossZoneSqlJobs(ConsumerSideContracts held, ContractService contracts, DatasetStore datasets, RemoteCatalogStore catalog,
-                     CrossZoneSqlJobStore store, PartJobs partJobs, CombineSandbox combine, PeerCalls calls, ZoneKeyStore keys,
+                     CrossZoneSqlJobStore store, PartJobs partJobs, CombineSandbox combine, PeerCalls calls, ZoneCommitments commitments,
                      io.veil.gateway.config.VeilProperties props, @Value("${veil.crosszone.sql-timeout-ms:600000}") long timeoutMs) {
         this.held = held;
         this.contracts = contracts;
@@ -69,7 +69,7 @@ class CrossZoneSqlJobs {
         this.partJobs = partJobs;
         this.combine = combine;
         this.calls = calls;
-        this.keys = keys;
+        this.commitments = commitments;
         this.zone = props.zone().id();
         this.timeoutMs = timeoutMs;
     }
@@ -137,14 +137,15 @@ class CrossZoneSqlJobs {
         request.put("contractIds", local.stream().map(t -> t.contract().id()).toList());
         request.put("remoteContracts", remote.stream().map(r -> Map.of("zone", r.zone(), "contractId", r.contractId())).toList());
         Instant now = Instant.now();
-        String digest = Digests.hex(keys.suite(), sql.getBytes(StandardCharsets.UTF_8));
-        CrossZoneSqlJobStore.XJob job = new CrossZoneSqlJobStore.XJob(UUID.randomUUID().toString(), caller.org(), sql, digest,
+        String id = UUID.randomUUID().toString();
+        String query = commitments.commit(ZoneCommitments.Purpose.CROSS_ZONE_QUERY, id, sql);
+        CrossZoneSqlJobStore.XJob job = new CrossZoneSqlJobStore.XJob(id, caller.org(), sql, query,
                 new String(PeerCalls.json(request), StandardCharsets.UTF_8),
                 JobStatus.SUBMITTED, List.of(), records, null, null, now, now);
         Map<String, Object> submitted = new LinkedHashMap<>();
         submitted.put("contractIds", request.get("contractIds"));
         submitted.put("remoteContracts", remote.stream().map(r -> r.zone() + "/" + r.contractId()).toList());
-        submitted.put("queryDigest", digest);
+        submitted.put("queryCommitment", query);
         store.submitted(job, submitted);
         // The local parts are decided here first: a job this zone would refuse never reaches a peer zone.
         for (int i = 0; i < plan.parts().size(); i++) {
@@ -185,7 +186,7 @@ class CrossZoneSqlJobs {
                         List.of(new Job.Reason(e.code(), e.getMessage())), null, null);
             }
             records.set(i, new CrossZoneSqlJobStore.PartRecord(p.alias(), p.zone(), records.get(i).contractIds(), out.jobId(), out.status(),
-                    out.reasons().stream().map(Job.Reason::code).distinct().toList(), out.digest(),
+                    out.reasons().stream().map(Job.Reason::code).distinct().toList(), out.commitment(),
                     out.table() == null ? null : out.table().rows().size()));
             if (out.table() == null) {
                 JobStatus to = out.status().equals("REJECTED") ? JobStatus.REJECTED : JobStatus.FAILED;
@@ -218,16 +219,21 @@ class CrossZoneSqlJobs {
         }
         ResultTable table = ((CombineSandbox.Outcome.Ok) c).table();
         String sealed = combine.seal(job.id(), table);
-        String digest = Digests.hex(keys.suite(), combine.canonical(table));
+        store.move(job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), records, sealed, null, partsForLedger(records));
+        // Nothing about the combined result before its release (ADR 0021): commitment and row count come with it.
+        String commitment = commitments.commit(ZoneCommitments.Purpose.CROSS_ZONE_RESULT, job.id(), combine.canonical(table));
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.putAll(partsForLedger(records));
-        attrs.put("resultDigest", digest);
+        attrs.put("resultCommitment", commitment);
         attrs.put("rowsReleased", table.rows().size());
-        store.move(job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), records, sealed, digest, attrs);
-        store.move(job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), null, null, null, Map.of("resultDigest", digest));
+        store.move(job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), null, null, commitment, attrs);
     }
 
-    private record PartOutcome(String jobId, String status, List<Job.Reason> reasons, ResultTable table, String digest) {}
+    String openingKey(ZoneCommitments.Purpose purpose, String jobId) {
+        return commitments.openingKey(purpose, jobId);
+    }
+
+    /** {@code commitment}: the owning zone's commitment to the released part (null unless released). */
+    private record PartOutcome(String jobId, String status, List<Job.Reason> reasons, ResultTable table, String commitment) {}
 
     private PartOutcome runLocal(CrossZoneSqlJobStore.XJob job, CrossZoneSqlPlanner.Part p, CrossZoneSqlJobStore.PartRecord r, long deadline) {
         Job j = partJobs.submit(job.consumerOrg(), "cross-zone:" + job.id(), List.of(r.contractIds().split(",")), p.sql());
@@ -237,7 +243,7 @@ class CrossZoneSqlJobs {
             return new PartOutcome(j.id(), "FAILED", List.of(new Job.Reason("CROSS_ZONE_PART_TIMEOUT", "the part did not finish in time")), null, null);
         }
         if (done.status() != JobStatus.RELEASED) return new PartOutcome(j.id(), done.status().name(), done.reasons(), null, null);
-        return new PartOutcome(j.id(), "RELEASED", List.of(), partJobs.released(done), done.resultDigest());
+        return new PartOutcome(j.id(), "RELEASED", List.of(), partJobs.released(done), done.resultCommitment());
     }
 
     private PartOutcome runRemote(CrossZoneSqlJobStore.XJob job, CrossZoneSqlPlanner.Part p, CrossZoneSqlJobStore.PartRecord r, long deadline) {
@@ -272,14 +278,17 @@ class CrossZoneSqlJobs {
         }
     }
 
-    /** The peer's released table, accepted only if it matches the digest the peer zone put on its ledger. */
+    /**
+     * The peer's released table, accepted only if it opens the commitment the peer zone put on its ledger,
+     * under the opening key the peer handed over for this part (ADR 0021).
+     */
     private PartOutcome released(TrustedZone peer, String id, JsonNode s) {
         JsonNode result = s.path("result");
-        String digest = s.path("resultDigest").asText();
-        if (!result.isObject() || !Digests.hex(keys.suite(), Digests.canonical(result)).equals(digest)) {
-            throw new ApiException(HttpStatus.BAD_GATEWAY, "PEER_ANSWER_INVALID", "the released part does not match its digest");
+        String commitment = s.path("resultCommitment").asText();
+        if (!result.isObject() || !ZoneCommitments.verify(peer.suite(), s.path("resultOpeningKey").asText(), Digests.canonical(result), commitment)) {
+            throw new ApiException(HttpStatus.BAD_GATEWAY, "PEER_ANSWER_INVALID", "the released part does not open its commitment");
         }
-        return new PartOutcome(id, "RELEASED", List.of(), PartResults.table(result), digest);
+        return new PartOutcome(id, "RELEASED", List.of(), PartResults.table(result), commitment);
     }
 
     private static List<Job.Reason> reasons(JsonNode rs) {
@@ -298,7 +307,7 @@ class CrossZoneSqlJobs {
                 partsForLedger(records));
     }
 
-    /** Ledger attributes are scalars or lists of scalars: one list per field, index i = part i. Ids, zones, codes, digests only. */
+    /** Ledger attributes are scalars or lists of scalars: one list per field, index i = part i. Ids, zones, codes, commitments only. */
     private static Map<String, Object> partsForLedger(List<CrossZoneSqlJobStore.PartRecord> records) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("parts", records.stream().map(CrossZoneSqlJobStore.PartRecord::alias).toList());
@@ -308,7 +317,7 @@ class CrossZoneSqlJobs {
         // Before the parts ran there is nothing to link yet ("" keeps the lists aligned afterwards).
         if (records.stream().anyMatch(r -> r.partJobId() != null)) {
             m.put("partJobs", records.stream().map(r -> r.partJobId() == null ? "" : r.partJobId()).toList());
-            m.put("partResultDigests", records.stream().map(r -> r.resultDigest() == null ? "" : r.resultDigest()).toList());
+            m.put("partResultCommitments", records.stream().map(r -> r.resultCommitment() == null ? "" : r.resultCommitment()).toList());
         }
         return m;
     }

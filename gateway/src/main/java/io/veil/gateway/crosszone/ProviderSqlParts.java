@@ -6,6 +6,7 @@ import io.veil.gateway.federation.TrustedZone;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
 import io.veil.gateway.jobs.PartJobs;
+import io.veil.gateway.keys.ZoneCommitments;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -18,17 +19,21 @@ import java.util.Map;
  * for the qualified consumer {@code org@zone} under the cross-zone contract(s) — this zone's analysis,
  * rules, k-threshold, DP, budgets, quota and ledger events, exactly as for a local consumer. The peer
  * then polls the job; what it gets back is the status, the reason codes and, once RELEASED, the
- * released table (aggregate rows that passed this zone's enforcement) with its digest. Nothing else.
+ * released table (aggregate rows that passed this zone's enforcement) with this zone's commitment to it
+ * and the opening key (the requesting zone acts for the part's consumer, who is entitled to the table;
+ * with the key it checks that the table is what this zone's ledger committed to). Nothing else.
  */
 @Component
 class ProviderSqlParts {
     static final List<String> FIELDS = List.of("contractIds", "consumerOrg", "sql", "initiatorJobId");
     private final RemoteContractStore remote;
     private final PartJobs parts;
+    private final ZoneCommitments commitments;
 
-    ProviderSqlParts(RemoteContractStore remote, PartJobs parts) {
+    ProviderSqlParts(RemoteContractStore remote, PartJobs parts, ZoneCommitments commitments) {
         this.remote = remote;
         this.parts = parts;
+        this.commitments = commitments;
     }
 
     /** {@code POST /federation/v1/sql-parts}: submit the part as a job; answers with its id and status. */
@@ -70,7 +75,8 @@ class ProviderSqlParts {
         out.put("reasons", j.reasons());
         if (j.status() == JobStatus.RELEASED) {
             out.put("result", parts.released(j));
-            out.put("resultDigest", j.resultDigest());
+            out.put("resultCommitment", j.resultCommitment());
+            out.put("resultOpeningKey", commitments.openingKey(ZoneCommitments.Purpose.JOB_RESULT, j.id()));
         }
         return out;
     }

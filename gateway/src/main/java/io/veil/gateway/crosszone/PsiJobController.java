@@ -33,7 +33,8 @@ class PsiJobController {
     }
 
     record View(String id, String type, String contractId, String remoteZone, String remoteJobId, JobStatus status, List<Job.Reason> reasons,
-                JsonNode request, JsonNode result, String resultDigest, Instant createdAt, Instant updatedAt) {}
+                JsonNode request, JsonNode result, String resultCommitment, String resultOpeningKey, Instant createdAt,
+                Instant updatedAt) {}
 
     @Operation(summary = "Run a PSI job: {type, localDatasetId, localJoinKey, remoteZone, remoteDatasetId, remoteJoinKey, remoteMetric (PSI_SUM), contractId}")
     @PostMapping
@@ -63,7 +64,9 @@ class PsiJobController {
     static View view(PsiJobStore.PsiJob j) {
         try {
             return new View(j.id(), j.type(), j.contractId(), j.peerZone(), j.peerJobId(), j.status(), j.reasons(), PeerCalls.JSON.readTree(j.requestJson()),
-                    j.resultJson() == null ? null : PeerCalls.JSON.readTree(j.resultJson()), j.resultDigest(), j.createdAt(), j.updatedAt());
+                    j.resultJson() == null ? null : PeerCalls.JSON.readTree(j.resultJson()),
+                    j.status() == JobStatus.RELEASED ? j.resultCommitment() : null,
+                    j.status() == JobStatus.RELEASED ? j.resultOpeningKey() : null, j.createdAt(), j.updatedAt());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("corrupt psi job row");
         }

@@ -21,10 +21,15 @@ class PsiJobStore {
         this.jdbc = jdbc;
     }
 
-    /** A PSI job: INITIATOR in the consumer's zone, RESPONDER in the provider's. {@code result} is the released aggregate (JSON). */
+    /**
+     * A PSI job: INITIATOR in the consumer's zone, RESPONDER in the provider's. {@code result} is the released
+     * aggregate (JSON); {@code resultCommitment} the responder zone's keyed commitment to it, set when it is
+     * released (ADR 0021), on both sides; {@code resultOpeningKey} the key the responder handed the initiator
+     * (initiator rows only), so that the consumer can check the result against both ledgers.
+     */
     record PsiJob(String id, String role, String peerZone, String peerJobId, String consumerOrg, String contractId,
                   String type, String requestJson, JobStatus status, List<Job.Reason> reasons, String resultJson,
-                  String resultDigest, Instant createdAt, Instant updatedAt) {}
+                  String resultCommitment, String resultOpeningKey, Instant createdAt, Instant updatedAt) {}
 
     void insert(PsiJob j) {
         jdbc.update("INSERT INTO psi_jobs(id, role, peer_zone, peer_job_id, consumer_org, contract_id, job_type, request_json, status,"
@@ -43,8 +48,13 @@ class PsiJobStore {
         jdbc.update("UPDATE psi_jobs SET peer_job_id = ? WHERE id = ?", peerJobId, id);
     }
 
-    void setResult(String id, String resultJson, String digest) {
-        jdbc.update("UPDATE psi_jobs SET result_json = ?, result_digest = ? WHERE id = ?", resultJson, digest, id);
+    void setResult(String id, String resultJson) {
+        jdbc.update("UPDATE psi_jobs SET result_json = ? WHERE id = ?", resultJson, id);
+    }
+
+    /** In the transaction that releases the result: nothing about it before (ADR 0021). */
+    void setCommitment(String id, String commitment, String openingKey) {
+        jdbc.update("UPDATE psi_jobs SET result_commitment = ?, result_opening_key = ? WHERE id = ?", commitment, openingKey, id);
     }
 
     Optional<PsiJob> find(String id) {
@@ -81,7 +91,8 @@ class PsiJobStore {
         }
         return new PsiJob(rs.getString("id"), rs.getString("role"), rs.getString("peer_zone"), rs.getString("peer_job_id"),
                 rs.getString("consumer_org"), rs.getString("contract_id"), rs.getString("job_type"), rs.getString("request_json"),
-                JobStatus.valueOf(rs.getString("status")), reasons, rs.getString("result_json"), rs.getString("result_digest"),
+                JobStatus.valueOf(rs.getString("status")), reasons, rs.getString("result_json"), rs.getString("result_commitment"),
+                rs.getString("result_opening_key"),
                 rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
     };
 }

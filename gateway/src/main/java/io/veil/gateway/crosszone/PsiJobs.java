@@ -10,6 +10,7 @@ import io.veil.gateway.datasets.DatasetStore;
 import io.veil.gateway.federation.TrustedZone;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.offers.Digests;
 import io.veil.gateway.security.Caller;
 import io.veil.policy.BudgetKey;
@@ -60,13 +61,15 @@ public class PsiJobs {
     private final PsiTransitions transitions;
     private final PeerCalls calls;
     private final ZoneKeyStore keys;
+    private final ZoneCommitments commitments;
     private final JdbcTemplate jdbc;
     private final PolicyEngine engine = new PolicyEngine();
     private final ZoneTier tier;
 
     PsiJobs(ConsumerSideContracts held, ContractService contracts, DatasetStore datasets, DatasetColumns columns, BudgetStore budgets,
-            PsiJobStore store, PsiTransitions transitions, PeerCalls calls, ZoneKeyStore keys, JdbcTemplate jdbc,
-            io.veil.gateway.config.VeilProperties props) {
+            PsiJobStore store, PsiTransitions transitions, PeerCalls calls, ZoneKeyStore keys, ZoneCommitments commitments,
+            JdbcTemplate jdbc, io.veil.gateway.config.VeilProperties props) {
+        this.commitments = commitments;
         this.held = held;
         this.contracts = contracts;
         this.datasets = datasets;
@@ -111,9 +114,9 @@ public class PsiJobs {
         });
         Instant now = Instant.now();
         PsiJobStore.PsiJob job = new PsiJobStore.PsiJob(UUID.randomUUID().toString(), "INITIATOR", zone, null, caller.org(),
-                contractId, type, PeerCalls.JSON.valueToTree(request).toString(), JobStatus.SUBMITTED, List.of(), null, null, now, now);
-        transitions.submitted(job, Map.of("jobType", type, "localContract", localContract, "requestDigest",
-                Digests.hex(keys.suite(), Digests.canonical(PeerCalls.JSON.valueToTree(request)))));
+                contractId, type, PeerCalls.JSON.valueToTree(request).toString(), JobStatus.SUBMITTED, List.of(), null, null, null, now, now);
+        transitions.submitted(job, Map.of("jobType", type, "localContract", localContract, "requestCommitment",
+                commitments.commit(ZoneCommitments.Purpose.PSI_REQUEST, job.id(), Digests.canonical(PeerCalls.JSON.valueToTree(request)))));
         transitions.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), Map.of());
 
         Result<Reservation> quota = budgets.reserve(List.of(BudgetKey.contractJobs(localContract)), 1, job.id());
@@ -157,19 +160,21 @@ public class PsiJobs {
             }
             JsonNode out = PeerCalls.JSON.readTree(calls.post(peer, base + "/result", initiator.result()));
             JsonNode released = out.path("released");
-            String digest = Digests.hex(keys.suite(), Digests.canonical(released));
-            if (!released.isObject() || !digest.equals(out.path("resultDigest").asText())) {
-                throw new ApiException(HttpStatus.BAD_GATEWAY, "PEER_ANSWER_INVALID", "the released result does not match its digest");
+            // The responder's commitment (on its ledger) must open to what it sent, with the key it sent (ADR 0021).
+            String commitment = out.path("resultCommitment").asText();
+            String openingKey = out.path("resultOpeningKey").asText();
+            if (!released.isObject() || !ZoneCommitments.verify(peer.suite(), openingKey, Digests.canonical(released), commitment)) {
+                throw new ApiException(HttpStatus.BAD_GATEWAY, "PEER_ANSWER_INVALID", "the released result does not open its commitment");
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("resultDigest", digest);
             attrs.put("suppressed", released.path("suppressed").asBoolean());
             attrs.put("peerJob", session);
             transitions.move(job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), attrs, () -> {
-                store.setResult(job.id(), released.toString(), digest);
+                store.setResult(job.id(), released.toString());
                 budgets.commit(quota);
             });
-            transitions.move(job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), Map.of("resultDigest", digest));
+            transitions.move(job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), Map.of("resultCommitment", commitment),
+                    () -> store.setCommitment(job.id(), commitment, openingKey));
             contracts.exhaustIfQuotaUsedUp(localContract);
         } catch (ApiException e) {
             budgets.refund(quota);

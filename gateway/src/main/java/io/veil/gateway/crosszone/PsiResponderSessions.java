@@ -14,6 +14,7 @@ import io.veil.gateway.datasets.DatasetStore;
 import io.veil.gateway.federation.TrustedZone;
 import io.veil.gateway.jobs.Job;
 import io.veil.gateway.jobs.JobStatus;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.metering.MeteringService;
 import io.veil.gateway.offers.Digests;
 import io.veil.gateway.offers.PolicyRefusal;
@@ -71,13 +72,15 @@ class PsiResponderSessions {
     private final PsiJobStore store;
     private final PsiTransitions transitions;
     private final ZoneKeyStore keys;
+    private final ZoneCommitments commitments;
     private final PolicyEngine engine = new PolicyEngine();
     private final SecureNoise noise = new SecureNoise();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     PsiResponderSessions(ContractService contracts, RemoteContractStore remote, DatasetStore datasets, DatasetColumns columns,
                          BudgetStore budgets, MeteringService metering, PsiJobStore store, PsiTransitions transitions,
-                         ZoneKeyStore keys) {
+                         ZoneKeyStore keys, ZoneCommitments commitments) {
+        this.commitments = commitments;
         this.contracts = contracts;
         this.remote = remote;
         this.datasets = datasets;
@@ -152,9 +155,9 @@ class PsiResponderSessions {
         Instant now = Instant.now();
         PsiJobStore.PsiJob job = new PsiJobStore.PsiJob(UUID.randomUUID().toString(), "RESPONDER", peer.zoneId(), initiatorJob,
                 qualified, contractId, type, PeerCalls.JSON.valueToTree(request).toString(), JobStatus.SUBMITTED, List.of(), null,
-                null, now, now);
-        transitions.submitted(job, Map.of("jobType", type, "datasetId", datasetId, "requestDigest",
-                Digests.hex(keys.suite(), Digests.canonical(PeerCalls.JSON.valueToTree(request)))));
+                null, null, now, now);
+        transitions.submitted(job, Map.of("jobType", type, "datasetId", datasetId, "requestCommitment",
+                commitments.commit(ZoneCommitments.Purpose.PSI_REQUEST, job.id(), Digests.canonical(PeerCalls.JSON.valueToTree(request)))));
 
         // Decide before touching any data.
         Map<String, Map<String, ColumnRole>> roles = new LinkedHashMap<>();
@@ -302,15 +305,14 @@ class PsiResponderSessions {
                 released.put("sum", sum);
             }
         }
-        String digest = Digests.hex(keys.suite(), Digests.canonical(released));
+        String commitment = commitments.commit(ZoneCommitments.Purpose.PSI_RESULT, s.job.id(), Digests.canonical(released));
         long cpuMillis = (System.nanoTime() - s.started) / 1_000_000;
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("resultDigest", digest);
         attrs.put("suppressed", suppressed);
         attrs.put("microEpsilon", microEps);
         attrs.put("rowsScanned", s.rowsScanned);
         boolean ok = transitions.move(s.job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), attrs, () -> {
-            store.setResult(s.job.id(), released.toString(), digest);
+            store.setResult(s.job.id(), released.toString());
             s.reservations.forEach(budgets::commit);
             metering.record(Pricing.meter(s.job.id(), s.terms.contract(), offer, s.rowsScanned, cpuMillis, microEps),
                     s.terms.contract().providerOrg(), List.of(s.datasetId));
@@ -319,12 +321,15 @@ class PsiResponderSessions {
             s.reservations.forEach(budgets::refund);
             throw ApiException.conflict("JOB_STATE_CHANGED", "the job changed state concurrently");
         }
-        transitions.move(s.job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), Map.of("resultDigest", digest));
+        transitions.move(s.job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), Map.of("resultCommitment", commitment),
+                () -> store.setCommitment(s.job.id(), commitment, null));
         contracts.exhaustIfQuotaUsedUp(s.terms.contract().id());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("responderJobId", s.job.id());
         out.put("released", released);
-        out.put("resultDigest", digest);
+        out.put("resultCommitment", commitment);
+        // The initiator zone acts for the consumer, who is entitled to this aggregate: with the key it checks the commitment.
+        out.put("resultOpeningKey", commitments.openingKey(ZoneCommitments.Purpose.PSI_RESULT, s.job.id()));
         return out;
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veil.gateway.api.ApiException;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
@@ -33,17 +34,25 @@ public class DatasetController {
     private final DatasetStore store;
     private final PreviewService previews;
     private final ObjectMapper json;
+    private final ZoneCommitments commitments;
 
-    public DatasetController(DatasetService service, DatasetStore store, PreviewService previews, ObjectMapper json) {
+    public DatasetController(DatasetService service, DatasetStore store, PreviewService previews, ObjectMapper json,
+                             ZoneCommitments commitments) {
+        this.commitments = commitments;
         this.service = service;
         this.store = store;
         this.previews = previews;
         this.json = json;
     }
 
-    public record RegisteredView(String id, int version, long rowCount, String digest, JsonNode schema) {}
+    /**
+     * The owner's view of what it uploaded: {@code contentCommitment} is the zone's keyed commitment to the
+     * SHA-256 of the file (ADR 0021), {@code contentOpeningKey} lets the owner check it.
+     */
+    public record RegisteredView(String id, int version, long rowCount, String contentCommitment, String contentOpeningKey,
+                                 JsonNode schema) {}
 
-    public record VersionView(int version, String digest, long rowCount, long sizeBytes, JsonNode schema,
+    public record VersionView(int version, String contentCommitment, long rowCount, long sizeBytes, JsonNode schema,
                               JsonNode statistics, Instant createdAt) {}
 
     public record DatasetView(String id, String name, String description, List<String> tags, String license,
@@ -102,11 +111,13 @@ public class DatasetController {
     }
 
     private RegisteredView view(DatasetVersion v) {
-        return new RegisteredView(v.datasetId(), v.version(), v.rowCount(), v.digest(), tree(v.schemaJson()));
+        return new RegisteredView(v.datasetId(), v.version(), v.rowCount(), v.contentCommitment(),
+                commitments.openingKey(ZoneCommitments.Purpose.DATASET_CONTENT, ZoneCommitments.datasetVersion(v.datasetId(), v.version())),
+                tree(v.schemaJson()));
     }
 
     private DatasetView view(Dataset d, boolean withStats) {
-        List<VersionView> versions = store.versions(d.id()).stream().map(v -> new VersionView(v.version(), v.digest(),
+        List<VersionView> versions = store.versions(d.id()).stream().map(v -> new VersionView(v.version(), v.contentCommitment(),
                 v.rowCount(), v.sizeBytes(), tree(v.schemaJson()), withStats ? tree(v.statsJson()) : null, v.createdAt())).toList();
         return new DatasetView(d.id(), d.name(), d.description(), d.tags(), d.license(), d.ownerOrg(), d.zoneId(),
                 d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), versions);

@@ -5,6 +5,7 @@ import io.veil.crypto.DataKey;
 import io.veil.crypto.ZoneKeyStore;
 import io.veil.gateway.api.ApiException;
 import io.veil.gateway.config.VeilProperties;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.ingest.CsvIngest;
 import io.veil.gateway.ingest.IngestException;
 import io.veil.gateway.ingest.IngestLimits;
@@ -27,6 +28,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -48,9 +50,11 @@ public class DatasetService {
     private final TransactionTemplate tx;
     private final VeilProperties props;
     private final ObjectMapper json;
+    private final ZoneCommitments commitments;
 
     public DatasetService(DatasetStore store, BlobStore blobs, ZoneKeyStore keys, LedgerOutbox outbox,
-                          TransactionTemplate tx, VeilProperties props, ObjectMapper json) {
+                          TransactionTemplate tx, VeilProperties props, ObjectMapper json, ZoneCommitments commitments) {
+        this.commitments = commitments;
         this.store = store;
         this.blobs = blobs;
         this.keys = keys;
@@ -219,7 +223,8 @@ public class DatasetService {
             throw e;
         }
         try {
-            DatasetVersion v = new DatasetVersion(datasetId, version, result.sha256Hex(), result.rowCount(), size,
+            DatasetVersion v = new DatasetVersion(datasetId, version, contentCommitment(datasetId, version, result.sha256Hex()),
+                    result.rowCount(), size,
                     json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
                     Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now(),
                     copyName, converted == null ? null : converted.uniqueEntityColumn());
@@ -228,6 +233,15 @@ public class DatasetService {
             deleteBlobs(blobName, copyName);
             throw new IllegalStateException("cannot serialise schema", e);
         }
+    }
+
+    /**
+     * The keyed commitment to the upload's SHA-256 fingerprint (computed by the ingest, never stored or
+     * shown): a plain hash of the file would confirm a guessed file to every catalog reader (ADR 0021).
+     */
+    private String contentCommitment(String datasetId, int version, String sha256Hex) {
+        return commitments.commit(ZoneCommitments.Purpose.DATASET_CONTENT, ZoneCommitments.datasetVersion(datasetId, version),
+                HexFormat.of().parseHex(sha256Hex));
     }
 
     private void deleteBlobs(String csvBlob, String copyBlob) {
@@ -278,7 +292,7 @@ public class DatasetService {
     private static Map<String, Object> versionAttrs(DatasetVersion v) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("version", v.version());
-        a.put("contentDigest", v.digest());
+        a.put("contentCommitment", v.contentCommitment());
         a.put("rowCount", v.rowCount());
         a.put("zoneKeyVersion", v.zoneKeyVersion());
         return a;

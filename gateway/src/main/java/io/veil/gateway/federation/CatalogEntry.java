@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record CatalogEntry(String id, String name, String description, List<String> tags, String license,
                            String ownerOrg, String zone, String tier, Map<String, String> columnRoles,
-                           int currentVersion, Instant createdAt, String contentDigest, long rowCount,
+                           int currentVersion, Instant createdAt, String contentCommitment, long rowCount,
                            JsonNode schema, JsonNode statistics, Preview preview) {
 
     /** Synthetic rows generated from schema and statistics; {@code synthetic} is always true. */

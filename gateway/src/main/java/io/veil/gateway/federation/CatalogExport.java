@@ -49,7 +49,7 @@ public class CatalogExport {
         DatasetVersion v = store.version(d.id(), d.currentVersion()).orElseThrow();
         PreviewService.Preview p = previews.preview(v, Math.max(1, Math.min(fed.previewRows(), MAX_PAGE)));
         return new CatalogEntry(d.id(), d.name(), d.description(), d.tags(), d.license(), d.ownerOrg(), d.zoneId(),
-                d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), v.digest(), v.rowCount(),
+                d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), v.contentCommitment(), v.rowCount(),
                 tree(v.schemaJson()), tree(v.statsJson()), new CatalogEntry.Preview(true, p.columns(), p.rows()));
     }
 

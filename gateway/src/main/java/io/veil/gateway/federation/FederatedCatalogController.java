@@ -59,7 +59,7 @@ class FederatedCatalogController {
                                    String ownerOrg, String zone, String tier, boolean local, Map<String, String> columnRoles,
                                    int currentVersion, Instant createdAt, Instant fetchedAt, DataProductLabels.Label dataProduct) {}
 
-    public record RemoteDetail(FederatedDataset dataset, String contentDigest, long rowCount, JsonNode schema, JsonNode statistics) {}
+    public record RemoteDetail(FederatedDataset dataset, String contentCommitment, long rowCount, JsonNode schema, JsonNode statistics) {}
 
     public record Page(List<FederatedDataset> items, long total, int offset, int limit) {}
 
@@ -101,7 +101,7 @@ class FederatedCatalogController {
     RemoteDetail get(@PathVariable String zone, @PathVariable String id) {
         RemoteCatalogStore.RemoteDataset r = find(zone, id);
         CatalogEntry e = r.entry();
-        return new RemoteDetail(view(r), e.contentDigest(), e.rowCount(), e.schema(), e.statistics());
+        return new RemoteDetail(view(r), e.contentCommitment(), e.rowCount(), e.schema(), e.statistics());
     }
 
     @Operation(summary = "Synthetic preview of a peer zone's dataset, from the fetched copy (never real rows)")

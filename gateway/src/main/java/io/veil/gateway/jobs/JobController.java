@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veil.gateway.api.ApiException;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.security.Caller;
 import io.veil.sandbox.ResultTable;
 import org.springframework.http.HttpStatus;
@@ -28,16 +29,19 @@ import java.util.List;
 public class JobController {
     private final JobService service;
     private final JobExecution execution;
+    private final ZoneCommitments commitments;
     private final ObjectMapper json;
 
-    public JobController(JobService service, JobExecution execution, ObjectMapper json) {
+    public JobController(JobService service, JobExecution execution, ZoneCommitments commitments, ObjectMapper json) {
         this.service = service;
         this.execution = execution;
+        this.commitments = commitments;
         this.json = json;
     }
 
+    /** {@code resultCommitment} is null until the job is RELEASED (nothing about a result before release, ADR 0021). */
     public record JobView(String id, String type, String status, List<String> contractIds, List<Job.Reason> reasons,
-                          int progress, String queryDigest, String resultDigest, JsonNode usage, Instant createdAt,
+                          int progress, String queryCommitment, String resultCommitment, JsonNode usage, Instant createdAt,
                           Instant updatedAt) {}
 
     @Operation(summary = "Submit a job: {contractIds, sql}; tables are named by dataset name (or id)")
@@ -63,7 +67,9 @@ public class JobController {
         return view(service.get(Caller.current(), id, waitSeconds));
     }
 
-    @Operation(summary = "The released result (submitting organisation only): JSON {columns, rows} or CSV (?format=csv)")
+    @Operation(summary = "The released result (submitting organisation only): JSON {columns, types, rows, resultCommitment, "
+            + "resultOpeningKey, queryCommitment, queryOpeningKey} or CSV (?format=csv). With an opening key the consumer checks "
+            + "the result (RFC 8785 JSON of {columns, rows, types}) and its query against the commitments on the ledger")
     @GetMapping("/{id}/result")
     @PreAuthorize("hasRole('consumer')")
     public ResponseEntity<?> result(@PathVariable String id, @RequestParam(defaultValue = "json") String format) {
@@ -72,13 +78,38 @@ public class JobController {
         if (j.status() != JobStatus.RELEASED) throw ApiException.conflict("RESULT_NOT_RELEASED", "job is " + j.status());
         ResultTable t = execution.unseal(j.id(), j.resultSealed());
         return switch (format) {
-            case "json" -> ResponseEntity.ok(new ResultView(t.columns(), t.types(), t.rows(), j.resultDigest()));
-            case "csv" -> ResponseEntity.ok().contentType(new MediaType("text", "csv")).body(Csv.write(t));
+            case "json" -> ResponseEntity.ok(new ResultView(t.columns(), t.types(), t.rows(), j.resultCommitment(),
+                    j.resultCommitment() == null ? null : commitments.openingKey(ZoneCommitments.Purpose.JOB_RESULT, j.id()),
+                    j.queryCommitment(),
+                    j.queryCommitment() == null ? null : commitments.openingKey(ZoneCommitments.Purpose.JOB_QUERY, j.id())));
+            case "csv" -> csv(t);
             default -> throw ApiException.badRequest("INVALID_PARAMETER", "format is json or csv");
         };
     }
 
-    public record ResultView(List<String> columns, List<String> types, List<List<Object>> rows, String resultDigest) {}
+    /** The released result with what the consumer needs to check it against the ledger (null for jobs stored before V9). */
+    public record ResultView(List<String> columns, List<String> types, List<List<Object>> rows, String resultCommitment,
+                             String resultOpeningKey, String queryCommitment, String queryOpeningKey) {}
+
+    @Operation(summary = "The checked result awaiting the caller's review (offers with approval PROVIDER_REVIEWS_RESULT), "
+            + "exactly as the consumer would receive it: JSON {columns, types, rows} or CSV (?format=csv); only while the job is "
+            + "CHECKED. NOT_FOUND for a job the caller does not provide data to, 403 NOT_RESULT_REVIEWER for a provider whose "
+            + "offer does not ask for review, 409 JOB_NOT_AWAITING_REVIEW in any other status")
+    @GetMapping("/{id}/review")
+    @PreAuthorize("hasRole('provider')")
+    public ResponseEntity<?> review(@PathVariable String id, @RequestParam(defaultValue = "json") String format) {
+        if (!format.equals("json") && !format.equals("csv")) throw ApiException.badRequest("INVALID_PARAMETER", "format is json or csv");
+        Job j = service.underReview(Caller.current(), id);
+        ResultTable t = execution.unseal(j.id(), j.resultSealed());
+        return format.equals("csv") ? csv(t) : ResponseEntity.ok(new ReviewView(j.id(), t.columns(), t.types(), t.rows()));
+    }
+
+    /** What the reviewer reads: the enforced table only (no commitment exists before release). */
+    public record ReviewView(String jobId, List<String> columns, List<String> types, List<List<Object>> rows) {}
+
+    private static ResponseEntity<String> csv(ResultTable t) {
+        return ResponseEntity.ok().contentType(new MediaType("text", "csv")).body(Csv.write(t));
+    }
 
     @Operation(summary = "Cancel a job that has not finished")
     @PostMapping("/{id}/cancel")
@@ -123,7 +154,8 @@ public class JobController {
             throw new IllegalStateException(e);
         }
         return new JobView(j.id(), j.type(), j.status().name(), j.contractIds(), j.reasons(), progress(j.status()),
-                j.sqlDigest(), j.resultDigest(), usage, j.createdAt(), j.updatedAt());
+                j.queryCommitment(), j.status() == JobStatus.RELEASED ? j.resultCommitment() : null, usage, j.createdAt(),
+                j.updatedAt());
     }
 
     private static int progress(JobStatus s) {

@@ -3,6 +3,7 @@ package io.veil.gateway.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veil.crypto.DataKey;
 import io.veil.crypto.ZoneKeyStore;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.policy.BudgetKey;
 import io.veil.policy.BudgetStore;
 import io.veil.policy.ColumnRole;
@@ -23,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs an analysed job: plans it under every contract's rules, reserves quota and ε, executes the
  * plan in the sandbox worker (where the data is decrypted and the output enforced), then commits
  * the charge, the usage record, the sealed result and the CHECKED transition in one transaction.
+ * Nothing about the result (no commitment, no row count) is recorded before it is released
+ * ({@link #release}, ADR 0021).
  */
 @Component
 class JobExecution {
@@ -43,6 +45,7 @@ class JobExecution {
     private final BudgetStore budgets;
     private final WorkerClient worker;
     private final ZoneKeyStore keys;
+    private final ZoneCommitments commitments;
     private final UsageRecorder usage;
     private final ObjectMapper json;
     private final JobTimings timings;
@@ -51,7 +54,8 @@ class JobExecution {
     private final Map<String, List<Reservation>> held = new ConcurrentHashMap<>();
 
     JobExecution(JobContracts contracts, TableCatalog catalog, JobTransitions transitions, JobStore jobs, BudgetStore budgets,
-                 WorkerClient worker, ZoneKeyStore keys, UsageRecorder usage, ObjectMapper json, JobTimings timings) {
+                 WorkerClient worker, ZoneKeyStore keys, ZoneCommitments commitments, UsageRecorder usage, ObjectMapper json,
+                 JobTimings timings) {
         this.contracts = contracts;
         this.catalog = catalog;
         this.transitions = transitions;
@@ -59,6 +63,7 @@ class JobExecution {
         this.budgets = budgets;
         this.worker = worker;
         this.keys = keys;
+        this.commitments = commitments;
         this.usage = usage;
         this.json = json;
         this.timings = timings;
@@ -120,7 +125,7 @@ class JobExecution {
         }
         held.put(job.id(), reservations);
         Map<String, Object> running = new LinkedHashMap<>();
-        running.put("planDigest", hex(keys.suite().hash(plan.sql().getBytes(StandardCharsets.UTF_8))));
+        running.put("planCommitment", commitments.commit(ZoneCommitments.Purpose.JOB_PLAN, job.id(), plan.sql()));
         if (!transitions.move(job, jobs.find(job.id()).orElseThrow().status(), JobStatus.RUNNING, List.of(), running)) {
             abandon(job);
             return new Outcome.Failed(List.of(new Job.Reason("JOB_STATE_CHANGED", "the job changed state concurrently")));
@@ -140,17 +145,14 @@ class JobExecution {
         WorkerClient.Result.Ok ok = (WorkerClient.Result.Ok) r;
         if (ok.stats() != null) timings.worker(System.nanoTime() - handedOver, ok.stats());
         String sealed = seal(job.id(), ok.table());
-        String digest = hex(keys.suite().hash(canonicalResult(ok.table())));
         long microEps = reservations.stream().filter(x -> !x.keys().get(0).kind().equals(BudgetKey.CONTRACT_JOBS)).mapToLong(Reservation::amount).sum();
         UsageRecorder.Usage u = usage.meter(job, bound, ok.rowsScanned(), ok.cpuMillis(), microEps);
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("resultDigest", digest);
-        attrs.put("rowsReleased", ok.table().rows().size());
         attrs.put("microEpsilon", microEps);
         attrs.put("rowsScanned", ok.rowsScanned());
         String inputs = inputsJson(plan, tables);
         boolean moved = transitions.move(now, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), attrs, v -> {
-            jobs.setResult(job.id(), sealed, digest, u.json());
+            jobs.setResult(job.id(), sealed, u.json());
             jobs.setPlan(job.id(), inputs);
             for (Reservation res : reservations) budgets.commit(res);
             usage.record(u);
@@ -176,7 +178,7 @@ class JobExecution {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("datasetId", d);
             m.put("version", t.version().version());
-            m.put("digest", t.version().digest());
+            m.put("contentCommitment", t.version().contentCommitment());
             m.put("ownerOrg", t.dataset().ownerOrg());
             inputs.add(m);
         });
@@ -237,6 +239,15 @@ class JobExecution {
         return w.zoneKeyVersion() + ":" + Base64.getEncoder().encodeToString(w.ciphertext()) + ":" + Base64.getEncoder().encodeToString(ct);
     }
 
+    /** What the release of a checked job records: the commitment to the result and its row count. */
+    record Release(String resultCommitment, int rowsReleased) {}
+
+    /** Computed at release from the sealed checked result (a withheld result never gets a commitment). */
+    Release release(Job job) {
+        ResultTable t = unseal(job.id(), job.resultSealed());
+        return new Release(commitments.commit(ZoneCommitments.Purpose.JOB_RESULT, job.id(), canonicalResult(t)), t.rows().size());
+    }
+
     ResultTable unseal(String jobId, String sealed) {
         String[] p = sealed.split(":");
         DataKey k = keys.unwrap(new ZoneKeyStore.WrappedKey(p[0], Base64.getDecoder().decode(p[1])));
@@ -254,9 +265,5 @@ class JobExecution {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

@@ -98,7 +98,7 @@ public class JobPipeline {
         }
         Map<String, TableCatalog.Bound> tables = checked.tables();
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("inputVersionDigests", tables.values().stream().map(t -> t.dataset().id() + ":" + t.version().version() + ":" + t.version().digest()).toList());
+        attrs.put("inputVersionCommitments", tables.values().stream().map(t -> inputVersion(t.dataset().id(), t.version())).toList());
         move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), attrs);
         boolean approval = bound.stream().anyMatch(b -> b.offer().approval() == ApprovalMode.PROVIDER_APPROVES_JOB);
         Job analysed = jobs.find(jobId).orElseThrow();
@@ -109,6 +109,11 @@ public class JobPipeline {
             // Runs at once on this thread: the tables just bound and the query just analysed are current.
             execute(analysed, checked);
         }
+    }
+
+    /** {@code id:version:contentCommitment}, or {@code id:version} for a version stored before commitments (V9). */
+    static String inputVersion(String datasetId, io.veil.gateway.datasets.DatasetVersion v) {
+        return datasetId + ":" + v.version() + (v.contentCommitment() == null ? "" : ":" + v.contentCommitment());
     }
 
     /** @param query the analysed query (null when analysis rejected it) */
@@ -198,14 +203,24 @@ public class JobPipeline {
         move(j, j.status(), JobStatus.CANCELLED, reasons, Map.of());
     }
 
-    /** @param waited the job did not run straight through: approval, review or a restart (for {@link JobTimings}) */
+    /**
+     * The first moment anything about the result is recorded: its commitment and row count go into the
+     * job row and the ResultReleased event together (ADR 0021).
+     *
+     * @param waited the job did not run straight through: approval, review or a restart (for {@link JobTimings})
+     */
     private void release(Job j, boolean waited) {
+        JobExecution.Release r = execution.release(j);
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("resultDigest", j.resultDigest());
+        attrs.put("resultCommitment", r.resultCommitment());
+        attrs.put("rowsReleased", r.rowsReleased());
         if (j.usageJson() != null) attrs.put("usage", j.usageJson());
         // Timed inside the transition's transaction, so that anyone who can see RELEASED also sees it timed
         // (a commit that then fails would leave one release too many in the metric, never a missing one).
-        transitions.move(j, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), attrs, v -> timings.released(j, waited));
+        transitions.move(j, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), attrs, v -> {
+            jobs.setResultCommitment(j.id(), r.resultCommitment());
+            timings.released(j, waited);
+        });
     }
 
     private void reject(Job j, JobStatus from, List<Job.Reason> reasons) {

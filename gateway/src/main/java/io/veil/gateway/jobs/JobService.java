@@ -1,18 +1,14 @@
 package io.veil.gateway.jobs;
 
 import io.veil.gateway.api.ApiException;
+import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.ledger.LedgerOutbox;
 import io.veil.gateway.security.Caller;
-import io.veil.crypto.Suite;
-import io.veil.crypto.ZoneKeyStore;
 import io.veil.policy.ContractState;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,18 +27,18 @@ public class JobService {
     private final JobContracts contracts;
     private final LedgerOutbox outbox;
     private final TransactionTemplate tx;
-    private final Suite suite;
+    private final ZoneCommitments commitments;
     private final JobPipeline pipeline;
     private final JobWaiters waiters;
 
-    public JobService(JobStore jobs, JobContracts contracts, LedgerOutbox outbox, TransactionTemplate tx, ZoneKeyStore keys,
-                      JobPipeline pipeline, JobWaiters waiters) {
+    public JobService(JobStore jobs, JobContracts contracts, LedgerOutbox outbox, TransactionTemplate tx,
+                      ZoneCommitments commitments, JobPipeline pipeline, JobWaiters waiters) {
         this.waiters = waiters;
         this.jobs = jobs;
         this.contracts = contracts;
         this.outbox = outbox;
         this.tx = tx;
-        this.suite = keys.suite();
+        this.commitments = commitments;
         this.pipeline = pipeline;
     }
 
@@ -69,12 +65,14 @@ public class JobService {
             }
         }
         Instant now = Instant.now();
-        String digest = HexFormat.of().formatHex(suite.hash(req.sql().getBytes(StandardCharsets.UTF_8)));
-        Job job = new Job(UUID.randomUUID().toString(), caller.org(), type, ids, req.sql(), digest, JobStatus.SUBMITTED,
+        String id = UUID.randomUUID().toString();
+        // Keyed, not a plain hash: a guessable query must not be confirmable from the ledger (ADR 0021).
+        String query = commitments.commit(ZoneCommitments.Purpose.JOB_QUERY, id, req.sql());
+        Job job = new Job(id, caller.org(), type, ids, req.sql(), query, JobStatus.SUBMITTED,
                 List.of(), null, null, null, null, now, now);
         tx.executeWithoutResult(s -> {
             jobs.insert(job);
-            outbox.record("JobSubmitted", subjects(job), Map.of("queryDigest", digest, "jobType", type));
+            outbox.record("JobSubmitted", subjects(job), Map.of("queryCommitment", query, "jobType", type));
         });
         pipeline.enqueue(job.id());
         return job;
@@ -121,11 +119,38 @@ public class JobService {
                 if (j.status() != JobStatus.CHECKED || !pipeline.awaitsReview(j)) {
                     throw ApiException.conflict("JOB_NOT_AWAITING_REVIEW", "job is " + j.status());
                 }
+                if (!reviewerOf(caller, j)) throw notReviewer();
                 pipeline.review(j, caller.org(), approve);
             }
             default -> throw new IllegalArgumentException(stage);
         }
         return find(id);
+    }
+
+    /**
+     * The checked job whose result {@code caller} is to review: a provider whose offer on one of the
+     * job's datasets asks for {@code PROVIDER_REVIEWS_RESULT}, while the job is CHECKED. Other
+     * organisations get NOT_FOUND (as for any job they cannot see), the job's other providers
+     * NOT_RESULT_REVIEWER, any other status JOB_NOT_AWAITING_REVIEW.
+     */
+    public Job underReview(Caller caller, String id) {
+        Job j = find(id);
+        if (!providerOf(caller, j)) throw ApiException.notFound("job");
+        if (!reviewerOf(caller, j)) throw notReviewer();
+        if (j.status() != JobStatus.CHECKED || j.resultSealed() == null) {
+            throw ApiException.conflict("JOB_NOT_AWAITING_REVIEW", "job is " + j.status());
+        }
+        return j;
+    }
+
+    private boolean reviewerOf(Caller caller, Job j) {
+        return caller.has("provider") && j.contractIds().stream().map(contracts::find).anyMatch(b -> b.isPresent()
+                && b.get().contract().providerOrg().equals(caller.org())
+                && b.get().offer().approval() == io.veil.policy.ApprovalMode.PROVIDER_REVIEWS_RESULT);
+    }
+
+    private static ApiException notReviewer() {
+        return ApiException.forbidden("NOT_RESULT_REVIEWER", "only a provider whose offer asks to review results reviews this job");
     }
 
     public List<Job> mine(Caller caller, int offset, int limit) {

@@ -22,9 +22,9 @@ public class JobStore {
     }
 
     public void insert(Job j) {
-        jdbc.update("INSERT INTO jobs(id,consumer_org,job_type,contract_ids,sql_text,sql_digest,status,reasons_json,created_at,updated_at)"
+        jdbc.update("INSERT INTO jobs(id,consumer_org,job_type,contract_ids,sql_text,query_commitment,status,reasons_json,created_at,updated_at)"
                         + " VALUES (?,?,?,?,?,?,?,?,?,?)",
-                j.id(), j.consumerOrg(), j.type(), json(j.contractIds()), j.sql(), j.sqlDigest(), j.status().name(),
+                j.id(), j.consumerOrg(), j.type(), json(j.contractIds()), j.sql(), j.queryCommitment(), j.status().name(),
                 json(j.reasons()), Timestamp.from(j.createdAt()), Timestamp.from(j.updatedAt()));
     }
 
@@ -39,8 +39,14 @@ public class JobStore {
         jdbc.update("UPDATE jobs SET plan_json = ? WHERE id = ?", planJson, id);
     }
 
-    public void setResult(String id, String sealed, String digest, String usageJson) {
-        jdbc.update("UPDATE jobs SET result_sealed = ?, result_digest = ?, usage_json = ? WHERE id = ?", sealed, digest, usageJson, id);
+    /** The checked (not yet released) result, sealed, and the usage record; no commitment before release. */
+    public void setResult(String id, String sealed, String usageJson) {
+        jdbc.update("UPDATE jobs SET result_sealed = ?, usage_json = ? WHERE id = ?", sealed, usageJson, id);
+    }
+
+    /** Set in the transaction that releases the result (ADR 0021: nothing about a result before RELEASED). */
+    public void setResultCommitment(String id, String commitment) {
+        jdbc.update("UPDATE jobs SET result_commitment = ? WHERE id = ?", commitment, id);
     }
 
     public Optional<Job> find(String id) {
@@ -79,8 +85,8 @@ public class JobStore {
 
     private static final RowMapper<Job> ROW = (rs, i) -> new Job(rs.getString("id"), rs.getString("consumer_org"),
             rs.getString("job_type"), parse(rs.getString("contract_ids"), new TypeReference<List<String>>() {}),
-            rs.getString("sql_text"), rs.getString("sql_digest"), JobStatus.valueOf(rs.getString("status")),
+            rs.getString("sql_text"), rs.getString("query_commitment"), JobStatus.valueOf(rs.getString("status")),
             parse(rs.getString("reasons_json"), new TypeReference<List<Job.Reason>>() {}), rs.getString("plan_json"),
-            rs.getString("result_sealed"), rs.getString("result_digest"), rs.getString("usage_json"),
+            rs.getString("result_sealed"), rs.getString("result_commitment"), rs.getString("usage_json"),
             rs.getTimestamp("created_at").toInstant(), rs.getTimestamp("updated_at").toInstant());
 }

@@ -98,7 +98,10 @@ class DataProductService {
             throw ApiException.conflict("JOB_NOT_RELEASED", "only a released job's output can become a data product; the job is " + job.status());
         }
         JobInputs inputs = JobInputs.parse(job.planJson());
-        if (inputs == null) throw ApiException.conflict("PRODUCT_LINEAGE_UNAVAILABLE", "the job did not record the dataset versions it read");
+        if (inputs == null || !inputs.committed() || job.resultCommitment() == null || job.queryCommitment() == null) {
+            // Jobs run before keyed commitments (V9) recorded plain digests, which are not carried forward.
+            throw ApiException.conflict("PRODUCT_LINEAGE_UNAVAILABLE", "the job did not record the dataset versions it read");
+        }
         for (JobInputs.Input in : inputs.inputs()) {
             Dataset source = datasetStore.find(in.datasetId()).orElse(null);
             if (source == null || !source.ownerOrg().equals(caller.org())) {
@@ -120,8 +123,8 @@ class DataProductService {
             datasets.register(caller, meta, "product.csv", "text/csv", new ByteArrayInputStream(csv), () -> {}, r -> {
                 ProductCsv.requireTypesPreserved(table, r.version().schemaJson(), json);
                 Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-                Lineage l = new Lineage(r.dataset().id(), r.version().version(), r.version().digest(), r.version().rowCount(),
-                        veil.zone().id(), veil.zone().tier(), caller.org(), job.id(), job.sqlDigest(), job.resultDigest(),
+                Lineage l = new Lineage(r.dataset().id(), r.version().version(), r.version().contentCommitment(), r.version().rowCount(),
+                        veil.zone().id(), veil.zone().tier(), caller.org(), job.id(), job.queryCommitment(), job.resultCommitment(),
                         job.contractIds(), inputs.sources(), inputs.minEntities(), ROW_KEY, now.toString());
                 DataProductStore.Product p = new DataProductStore.Product(l.productId(), job.id(), caller.org(), l, l.digest(suite), now);
                 store.insert(p, peers);
@@ -229,16 +232,16 @@ class DataProductService {
         return s;
     }
 
-    /** The lineage fields both ledgers carry (ids, digests, numbers). */
+    /** The lineage fields both ledgers carry (ids, commitments, the lineage digest, numbers). */
     static Map<String, Object> lineageAttributes(Lineage l, String lineageDigest) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("lineageDigest", lineageDigest);
         a.put("datasetVersion", l.datasetVersion());
-        a.put("contentDigest", l.contentDigest());
+        a.put("contentCommitment", l.contentCommitment());
         a.put("rowCount", l.rowCount());
         a.put("jobId", l.jobId());
-        a.put("queryDigest", l.queryDigest());
-        a.put("resultDigest", l.resultDigest());
+        a.put("queryCommitment", l.queryCommitment());
+        a.put("resultCommitment", l.resultCommitment());
         a.put("contractIds", l.contractIds());
         a.put("sourceDatasets", l.sourceRefs());
         a.put("minEntities", l.minEntities());

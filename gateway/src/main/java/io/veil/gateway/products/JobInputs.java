@@ -7,7 +7,8 @@ import java.util.List;
 
 /** What a job's released result was computed from, as JobExecution recorded it on the job row. */
 record JobInputs(List<Input> inputs, int minEntities) {
-    record Input(String datasetId, int version, String digest, String ownerOrg) {}
+    /** {@code contentCommitment} is null in jobs recorded before V9 (they stored a plain {@code digest}, not read). */
+    record Input(String datasetId, int version, String contentCommitment, String ownerOrg) {}
 
     private static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -23,6 +24,11 @@ record JobInputs(List<Input> inputs, int minEntities) {
     }
 
     List<Lineage.Source> sources() {
-        return inputs.stream().map(i -> new Lineage.Source(i.datasetId(), i.version(), i.digest())).toList();
+        return inputs.stream().map(i -> new Lineage.Source(i.datasetId(), i.version(), i.contentCommitment())).toList();
+    }
+
+    /** Whether every input carries a content commitment (not so for jobs run before V9). */
+    boolean committed() {
+        return inputs.stream().allMatch(i -> i.contentCommitment() != null);
     }
 }

@@ -1,5 +1,6 @@
 package io.veil.gateway.products;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,21 +12,25 @@ import io.veil.crypto.Suite;
 import java.util.List;
 
 /**
- * Where a data product comes from: the derived dataset (id, version, content digest, rows), the zone
- * and organisation that published it, the job whose released output it is (query and result
- * digests), the job's contracts, every source dataset version the job read, and the distinct-entity
- * threshold the job's output was enforced with. Ids, digests and numbers only — never a cell value.
- * Its digest (the zone suite's hash of the RFC 8785 canonical JSON) is what both ledgers record.
+ * Where a data product comes from: the derived dataset (id, version, content commitment, rows), the
+ * zone and organisation that published it, the job whose released output it is (query and result
+ * commitments), the job's contracts, every source dataset version the job read, and the
+ * distinct-entity threshold the job's output was enforced with. Ids, keyed commitments (ADR 0021)
+ * and numbers only — never a cell value, never a plain hash of data. Its digest (the zone suite's
+ * hash of the RFC 8785 canonical JSON) is what both ledgers record: a plain hash is right there,
+ * because the lineage document itself is shown and delivered, and it only holds public metadata and
+ * commitments. Lineages recorded before V9 name their plain digests {@code contentDigest},
+ * {@code queryDigest}, {@code resultDigest}, {@code digest}; they are read under the new names.
  */
-record Lineage(String productId, int datasetVersion, String contentDigest, long rowCount,
+record Lineage(String productId, int datasetVersion, @JsonAlias("contentDigest") String contentCommitment, long rowCount,
                String originZone, String originTier, String ownerOrg,
-               String jobId, String queryDigest, String resultDigest, List<String> contractIds,
-               List<Source> sourceDatasets, int minEntities, String rowKeyColumn, String publishedAt) {
+               String jobId, @JsonAlias("queryDigest") String queryCommitment, @JsonAlias("resultDigest") String resultCommitment,
+               List<String> contractIds, List<Source> sourceDatasets, int minEntities, String rowKeyColumn, String publishedAt) {
 
-    record Source(String datasetId, int version, String digest) {
-        /** The ledger form, as JobAnalysed's inputVersionDigests: {@code id:version:digest}. */
+    record Source(String datasetId, int version, @JsonAlias("digest") String contentCommitment) {
+        /** The ledger form, as JobAnalysed's inputVersionCommitments: {@code id:version:contentCommitment}. */
         String ref() {
-            return datasetId + ":" + version + ":" + digest;
+            return datasetId + ":" + version + ":" + contentCommitment;
         }
     }
 

@@ -116,14 +116,14 @@ class ProductListings {
         require(peer.zoneId().equals(l.originZone()) && peer.tier().equals(l.originTier()), "originZone/originTier");
         require(l.ownerOrg() != null && ORG.matcher(l.ownerOrg()).matches() && l.ownerOrg().equals(e.ownerOrg()), "ownerOrg");
         require(l.datasetVersion() >= 1 && l.datasetVersion() <= e.currentVersion() && l.rowCount() >= 1, "datasetVersion/rowCount");
-        require(l.contentDigest() != null && l.contentDigest().equals(e.contentDigest()), "contentDigest (must be the entry's)");
+        require(l.contentCommitment() != null && l.contentCommitment().equals(e.contentCommitment()), "contentCommitment (must be the entry's)");
         require(l.jobId() != null && ID.matcher(l.jobId()).matches(), "jobId");
-        require(hex(l.queryDigest()) && hex(l.resultDigest()), "queryDigest/resultDigest");
+        require(hex(l.queryCommitment()) && hex(l.resultCommitment()), "queryCommitment/resultCommitment");
         require(l.contractIds() != null && !l.contractIds().isEmpty() && l.contractIds().size() <= 4
                 && l.contractIds().stream().allMatch(c -> c != null && ID.matcher(c).matches()), "contractIds");
         require(l.sourceDatasets() != null && !l.sourceDatasets().isEmpty() && l.sourceDatasets().size() <= 64
                 && l.sourceDatasets().stream().allMatch(s -> s != null && s.datasetId() != null && ID.matcher(s.datasetId()).matches()
-                && s.version() >= 1 && hex(s.digest())), "sourceDatasets");
+                && s.version() >= 1 && hex(s.contentCommitment())), "sourceDatasets");
         require(l.minEntities() >= 0, "minEntities");
         require(DataProductService.ROW_KEY.equals(l.rowKeyColumn()) && "ENTITY_ID".equals(e.columnRoles().get(l.rowKeyColumn())),
                 "rowKeyColumn (must be the entry's ENTITY_ID column)");

@@ -237,11 +237,17 @@ class CrossZoneSqlJobTest {
         assertThat(socialApi.get("/api/v1/federation/sql-jobs/" + id + "/result", "demo-consumer-b").status()).isEqualTo(404);
         assertThat(socialApi.get("/api/v1/federation/sql-jobs", "demo-consumer").json().findValuesAsText("id")).contains(id);
 
-        String digest = r.json().get("resultDigest").asText();
+        // The combined result opens the commitment on the consumer zone's ledger with the key handed to the consumer.
+        String commitment = r.json().get("resultCommitment").asText();
+        assertThat(result.json().get("resultCommitment").asText()).isEqualTo(commitment);
+        assertThat(io.veil.gateway.support.Opened.resultOpens(result.json())).isTrue();
         assertThat(CrossZoneTest.outboxTypes(zones.socialZone, id)).containsSubsequence("JobSubmitted", "JobAnalysed", "JobRunning",
                 "JobExecuted", "ResultReleased");
-        assertThat(CrossZoneTest.onLedger(zones.socialZone, "job", id)).anySatisfy(e ->
-                assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        assertThat(CrossZoneTest.onLedger(zones.socialZone, "job", id)).filteredOn(e -> e.event().attributes().containsKey("resultCommitment"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.event().type().wireName()).isEqualTo("ResultReleased");
+                    assertThat(e.event().attributes()).containsEntry("resultCommitment", commitment);
+                });
         assertThat(CrossZoneTest.outboxTypes(zones.socialZone, localPart)).containsSubsequence("JobSubmitted", "JobAnalysed",
                 "JobRunning", "JobExecuted", "ResultReleased");
         List<String> publicTrail = CrossZoneTest.outboxTypes(zones.publicZone, remotePart);
@@ -250,13 +256,18 @@ class CrossZoneSqlJobTest {
         // The provider zone's job events name the qualified consumer.
         assertThat(onPublic).filteredOn(e -> e.event().type().wireName().startsWith("Job")).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.event().subjects()).containsEntry("org", REMOTE_ORG));
-        // The consumer zone's ledger names the provider zone's part job and the digest of what it released.
-        String remoteDigest = job.json().get("parts").get(0).get("resultDigest").asText();
-        assertThat(onPublic).anySatisfy(e -> assertThat(e.event().attributes()).containsEntry("resultDigest", remoteDigest));
+        // The consumer zone's ledger names the provider zone's part job and the commitment the provider zone made to what
+        // it released (on its own ledger, with the release), checked on receipt with the opening key it handed over.
+        String remoteCommitment = job.json().get("parts").get(0).get("resultCommitment").asText();
+        assertThat(remoteCommitment).matches("[0-9a-f]{64}");
+        assertThat(onPublic).filteredOn(e -> e.event().attributes().containsKey("resultCommitment")).singleElement().satisfies(e -> {
+            assertThat(e.event().type().wireName()).isEqualTo("ResultReleased");
+            assertThat(e.event().attributes()).containsEntry("resultCommitment", remoteCommitment);
+        });
         assertThat(CrossZoneTest.onLedger(zones.socialZone, "job", id)).anySatisfy(e -> {
             assertThat(e.event().type().wireName()).isEqualTo("JobExecuted");
             assertThat(e.event().attributes().get("partJobs")).asList().contains(remotePart, localPart);
-            assertThat(e.event().attributes().get("partResultDigests")).asList().contains(remoteDigest);
+            assertThat(e.event().attributes().get("partResultCommitments")).asList().contains(remoteCommitment);
         });
         // The cross-zone contract's trail in the consumer zone includes the job that used it.
         assertThat(CrossZoneTest.onLedger(zones.socialZone, "contract", s.remoteContract()))

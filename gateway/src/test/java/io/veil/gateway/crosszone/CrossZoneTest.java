@@ -277,11 +277,21 @@ class CrossZoneTest {
         assertThat(outboxTypes(zones.socialZone, id)).containsSubsequence("JobSubmitted", "JobRunning", "JobExecuted", "ResultReleased");
         assertThat(outboxTypes(zones.publicZone, remoteJob)).containsSubsequence("JobSubmitted", "BudgetReserved", "JobRunning",
                 "JobExecuted", "BudgetCharged", "ResultReleased").contains("UsageRecorded");
-        String digest = r.json().get("resultDigest").asText();
-        assertThat(onLedger(zones.publicZone, "job", remoteJob)).anySatisfy(e ->
-                assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
-        assertThat(onLedger(zones.socialZone, "job", id)).anySatisfy(e ->
-                assertThat(e.event().attributes()).containsEntry("resultDigest", digest));
+        // Both ledgers carry the responder zone's keyed commitment, on the release only; the consumer opens it with
+        // the key the responder handed over (ADR 0021). The plain hash of the released aggregate appears nowhere.
+        String commitment = r.json().get("resultCommitment").asText();
+        String openingKey = r.json().get("resultOpeningKey").asText();
+        byte[] released = io.veil.crypto.CanonicalJson.canonicalize(r.json().get("result").toString());
+        assertThat(io.veil.crypto.Commitments.verify(io.veil.crypto.Suite.INTL, openingKey, released, commitment)).isTrue();
+        for (var zoneAndJob : List.of(Map.entry(zones.publicZone, remoteJob), Map.entry(zones.socialZone, id))) {
+            var events = onLedger(zoneAndJob.getKey(), "job", zoneAndJob.getValue());
+            assertThat(events).filteredOn(e -> e.event().attributes().containsKey("resultCommitment"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.event().type().wireName()).isEqualTo("ResultReleased");
+                        assertThat(e.event().attributes()).containsEntry("resultCommitment", commitment);
+                    });
+            assertThat(events.stream().map(e -> e.event().attributes().toString()).toList().toString()).doesNotContain(io.veil.crypto.Hex.encode(io.veil.crypto.Suite.INTL.hash(released)));
+        }
         // The provider and auditors of the public zone see the run and what it released.
         Response runs = publicApi.get("/api/v1/federation/psi-runs?limit=100", "demo-provider");
         assertThat(runs.status()).as(runs.text()).isEqualTo(200);
@@ -345,7 +355,7 @@ class CrossZoneTest {
         String jobId = UUID.randomUUID().toString();
         java.time.Instant now = java.time.Instant.now();
         zones.publicBean(PsiJobStore.class).insert(new PsiJobStore.PsiJob(jobId, "RESPONDER", CrossZones.SOCIAL, null, REMOTE_ORG,
-                contractId, "PSI_COUNT", "{}", io.veil.gateway.jobs.JobStatus.RUNNING, List.of(), null, null, now, now));
+                contractId, "PSI_COUNT", "{}", io.veil.gateway.jobs.JobStatus.RUNNING, List.of(), null, null, null, now, now));
         assertThat(budgets.reserve(List.of(io.veil.policy.BudgetKey.contractJobs(contractId)), 1, jobId).isOk()).isTrue();
         assertThat(budgets.balance(io.veil.policy.BudgetKey.contractJobs(contractId)).reserved()).isEqualTo(1);
 

@@ -47,12 +47,13 @@ class DatasetRegistrationTest extends GatewayTest {
     }
 
     @Test
-    void providerRegistersCsvAndGets201WithSchemaDigestAndRowCount() {
+    void providerRegistersCsvAndGets201WithSchemaContentCommitmentAndRowCount() {
         Response r = register(meta(uniqueName(), ROLES), Part.csv("x.csv", csv(50)));
         assertThat(r.status()).as(r.text()).isEqualTo(201);
         assertThat(r.json().get("rowCount").asLong()).isEqualTo(50);
         assertThat(r.json().get("version").asInt()).isEqualTo(1);
-        assertThat(r.json().get("digest").asText()).matches("[0-9a-f]{64}");
+        assertThat(r.json().get("contentCommitment").asText()).matches("[0-9a-f]{64}");
+        assertThat(r.json().get("contentOpeningKey").asText()).matches("[0-9a-f]{64}");
         assertThat(r.json().get("schema").toString()).contains("person_id").contains("BIGINT");
     }
 

@@ -114,13 +114,14 @@ class DataProductTest {
         String id = p.get("id").asText();
         JsonNode lineage = p.get("lineage");
         assertThat(lineage.get("jobId").asText()).isEqualTo(jobId);
-        assertThat(lineage.get("resultDigest").asText()).isEqualTo(job.get("resultDigest").asText());
-        assertThat(lineage.get("queryDigest").asText()).isEqualTo(job.get("queryDigest").asText());
+        assertThat(lineage.get("resultCommitment").asText()).isEqualTo(job.get("resultCommitment").asText()).matches("[0-9a-f]{64}");
+        assertThat(lineage.get("queryCommitment").asText()).isEqualTo(job.get("queryCommitment").asText()).matches("[0-9a-f]{64}");
         assertThat(lineage.get("contractIds").get(0).asText()).isEqualTo(contract);
         JsonNode source = publicApi.get("/api/v1/datasets/" + residents, "demo-provider").json().get("versions").get(0);
         assertThat(lineage.get("sourceDatasets")).hasSize(1);
         assertThat(lineage.get("sourceDatasets").get(0).get("datasetId").asText()).isEqualTo(residents);
-        assertThat(lineage.get("sourceDatasets").get(0).get("digest").asText()).isEqualTo(source.get("digest").asText());
+        assertThat(lineage.get("sourceDatasets").get(0).get("contentCommitment").asText())
+                .isEqualTo(source.get("contentCommitment").asText()).matches("[0-9a-f]{64}");
         assertThat(lineage.get("minEntities").asInt()).isEqualTo(10);
         assertThat(lineage.get("originTier").asText()).isEqualTo("PUBLIC");
         assertThat(delivery(p, ProductZones.SOCIAL).get("state").asText()).isEqualTo("DELIVERED");
@@ -152,8 +153,8 @@ class DataProductTest {
         assertThat(pub).extracting(e -> e.event().type().wireName()).containsExactly("DataProductPublished");
         Map<String, Object> a = pub.get(0).event().attributes();
         assertThat(a).containsEntry("lineageDigest", p.get("lineageDigest").asText()).containsEntry("jobId", jobId)
-                .containsEntry("resultDigest", job.get("resultDigest").asText()).containsEntry("contractIds", List.of(contract))
-                .containsEntry("sourceDatasets", List.of(residents + ":1:" + source.get("digest").asText()));
+                .containsEntry("resultCommitment", job.get("resultCommitment").asText()).containsEntry("contractIds", List.of(contract))
+                .containsEntry("sourceDatasets", List.of(residents + ":1:" + source.get("contentCommitment").asText()));
         assertThat(pub.get(0).event().subjects()).containsEntry("job", jobId).containsEntry("dataset", id)
                 .containsEntry("org", "demo-provider-org");
         assertThat(onLedger(zones.publicZone, "dataset", id)).extracting(e -> e.event().type().wireName())
@@ -164,7 +165,7 @@ class DataProductTest {
         assertThat(soc.get(0).event().subjects()).containsEntry("zone", ProductZones.PUBLIC).containsEntry("job", jobId);
         assertThat(soc.get(0).event().attributes()).containsEntry("lineageDigest", p.get("lineageDigest").asText())
                 .containsEntry("sourceDatasets", a.get("sourceDatasets")).containsEntry("contractIds", List.of(contract))
-                .containsEntry("resultDigest", a.get("resultDigest"));
+                .containsEntry("resultCommitment", a.get("resultCommitment"));
     }
 
     @Test

@@ -15,7 +15,7 @@ class LeaksTest {
 
     @Test
     void doesNotFindItInsideADigestALongerNumberOrAnotherId() {
-        Leaks.assertNoToken("{\"resultDigest\":\"c37a714973e0542b\"}", "71497");
+        Leaks.assertNoToken("{\"resultCommitment\":\"c37a714973e0542b\"}", "71497");
         Leaks.assertNoToken("{\"v\":714970,\"w\":0.71497}", "71497");
         Leaks.assertNoToken("{\"id\":\"PXab12N71\"}", "PXab12N7");
     }
