@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Walks the two-zone demo end to end over HTTP, against zones started by `bash deploy/local/run.sh`:
-#   1. each zone's provider publishes an offer on its demo dataset (the public one admits the social
-#      zone's consumer organisation, qualified as demo-consumer-org@zone-social);
-#   2. the social-zone consumer gets a local contract and a cross-zone contract; both providers accept;
+#   1. each zone's provider publishes an SQL offer and a PSI offer (with differential privacy, which PSI
+#      requires) on its demo dataset (the public ones admit the social zone's consumer organisation,
+#      qualified as demo-consumer-org@zone-social);
+#   2. the social-zone consumer gets local contracts and cross-zone contracts; the providers accept;
 #   3. a sandboxed SQL job in the social zone (small groups suppressed);
 #   4. a PSI_SUM job: income of the public zone's residents summed over the bank's customers,
-#      computed with ECDH-PSI + Paillier — no row or join key crosses the zone boundary;
+#      computed with ECDH-PSI + Paillier — no row or join key crosses the zone boundary; the public
+#      zone releases a noisy count and sum, ε charged in both zones;
 #   5. a cross-zone SQL job: residents per district (public zone) combined with the bank's loans per
 #      district (social zone) — each zone runs its part under its own rules, the combine runs in a
 #      sandbox of the social zone;
@@ -45,7 +47,7 @@ PUB_OFFER=$(call POST "$PUB/api/v1/offers" "$PUB_PROVIDER" '{
   "datasetIds": ["'"$RESIDENTS"'"], "purposes": ["credit-risk"],
   "assignees": {"orgs": ["demo-consumer-org@zone-social"], "zoneTiers": ["SOCIAL"]},
   "validFrom": "'"$FROM"'", "validUntil": "'"$UNTIL"'", "maxJobs": 50,
-  "jobTypes": ["SQL", "PSI_COUNT", "PSI_SUM"],
+  "jobTypes": ["SQL"],
   "rules": {"minEntities": 10, "aggregates": {"income": ["SUM", "AVG", "COUNT"], "social_insurance": ["SUM", "AVG"], "*": ["COUNT"]},
             "dimensions": ["district", "age_band"], "joinKeys": ["person_id"], "maxOutputRows": 100},
   "approval": "AUTO", "price": {"model": "PER_JOB", "amount": "5.00", "currency": "CNY"}}' | json 'd["id"]')
@@ -53,11 +55,28 @@ SOC_OFFER=$(call POST "$SOC/api/v1/offers" "$SOC_PROVIDER" '{
   "datasetIds": ["'"$BANK"'"], "purposes": ["credit-risk"],
   "assignees": {"orgs": ["demo-consumer-org"], "zoneTiers": ["SOCIAL"]},
   "validFrom": "'"$FROM"'", "validUntil": "'"$UNTIL"'", "maxJobs": 50,
-  "jobTypes": ["SQL", "PSI_COUNT", "PSI_SUM"],
+  "jobTypes": ["SQL"],
   "rules": {"minEntities": 10, "aggregates": {"loan_amount": ["SUM", "AVG", "COUNT"], "*": ["COUNT"]},
             "dimensions": ["district", "segment"], "joinKeys": ["person_id"], "maxOutputRows": 100},
   "approval": "AUTO", "price": {"model": "FREE", "currency": "CNY"}}' | json 'd["id"]')
-echo "public offer $PUB_OFFER, social offer $SOC_OFFER"
+# PSI needs differential privacy (an exact answer would tell whether one person is in the other zone's data).
+PUB_PSI_OFFER=$(call POST "$PUB/api/v1/offers" "$PUB_PROVIDER" '{
+  "datasetIds": ["'"$RESIDENTS"'"], "purposes": ["credit-risk"],
+  "assignees": {"orgs": ["demo-consumer-org@zone-social"], "zoneTiers": ["SOCIAL"]},
+  "validFrom": "'"$FROM"'", "validUntil": "'"$UNTIL"'", "maxJobs": 20,
+  "jobTypes": ["PSI_COUNT", "PSI_SUM"],
+  "rules": {"minEntities": 10, "aggregates": {"income": ["SUM"]}, "joinKeys": ["person_id"], "maxOutputRows": 1},
+  "privacy": {"epsilonPerQuery": 1.0, "epsilonBudget": 10.0, "contributionBounds": {"income": [0, 50000]}},
+  "approval": "AUTO", "price": {"model": "PER_JOB", "amount": "5.00", "currency": "CNY"}}' | json 'd["id"]')
+SOC_PSI_OFFER=$(call POST "$SOC/api/v1/offers" "$SOC_PROVIDER" '{
+  "datasetIds": ["'"$BANK"'"], "purposes": ["credit-risk"],
+  "assignees": {"orgs": ["demo-consumer-org"], "zoneTiers": ["SOCIAL"]},
+  "validFrom": "'"$FROM"'", "validUntil": "'"$UNTIL"'", "maxJobs": 20,
+  "jobTypes": ["PSI_COUNT", "PSI_SUM"],
+  "rules": {"minEntities": 10, "joinKeys": ["person_id"], "maxOutputRows": 1},
+  "privacy": {"epsilonPerQuery": 1.0, "epsilonBudget": 10.0},
+  "approval": "AUTO", "price": {"model": "FREE", "currency": "CNY"}}' | json 'd["id"]')
+echo "public offers $PUB_OFFER (SQL), $PUB_PSI_OFFER (PSI); social offers $SOC_OFFER (SQL), $SOC_PSI_OFFER (PSI)"
 
 step "2. contracts (local in zone-social; cross-zone with zone-public)"
 LOCAL_CONTRACT=$(call POST "$SOC/api/v1/contracts" "$SOC_CONSUMER" '{"offerId": "'"$SOC_OFFER"'", "purpose": "credit-risk"}' | json 'd["id"]')
@@ -65,8 +84,13 @@ call POST "$SOC/api/v1/contracts/$LOCAL_CONTRACT/accept" "$SOC_PROVIDER" >/dev/n
 REMOTE_CONTRACT=$(call POST "$SOC/api/v1/federation/contracts" "$SOC_CONSUMER" \
   '{"zone": "zone-public", "offerId": "'"$PUB_OFFER"'", "purpose": "credit-risk"}' | json 'd["id"]')
 call POST "$PUB/api/v1/contracts/$REMOTE_CONTRACT/accept" "$PUB_PROVIDER" >/dev/null
-echo "local contract $LOCAL_CONTRACT: $(call GET "$SOC/api/v1/contracts/$LOCAL_CONTRACT" "$SOC_CONSUMER" | json 'd["state"]')"
-echo "cross-zone contract $REMOTE_CONTRACT: $(call GET "$SOC/api/v1/federation/contracts/zone-public/$REMOTE_CONTRACT" "$SOC_CONSUMER" | json 'd["state"]')"
+LOCAL_PSI_CONTRACT=$(call POST "$SOC/api/v1/contracts" "$SOC_CONSUMER" '{"offerId": "'"$SOC_PSI_OFFER"'", "purpose": "credit-risk"}' | json 'd["id"]')
+call POST "$SOC/api/v1/contracts/$LOCAL_PSI_CONTRACT/accept" "$SOC_PROVIDER" >/dev/null
+REMOTE_PSI_CONTRACT=$(call POST "$SOC/api/v1/federation/contracts" "$SOC_CONSUMER" \
+  '{"zone": "zone-public", "offerId": "'"$PUB_PSI_OFFER"'", "purpose": "credit-risk"}' | json 'd["id"]')
+call POST "$PUB/api/v1/contracts/$REMOTE_PSI_CONTRACT/accept" "$PUB_PROVIDER" >/dev/null
+echo "local contracts $LOCAL_CONTRACT (SQL), $LOCAL_PSI_CONTRACT (PSI): $(call GET "$SOC/api/v1/contracts/$LOCAL_PSI_CONTRACT" "$SOC_CONSUMER" | json 'd["state"]')"
+echo "cross-zone contracts $REMOTE_CONTRACT (SQL), $REMOTE_PSI_CONTRACT (PSI): $(call GET "$SOC/api/v1/federation/contracts/zone-public/$REMOTE_PSI_CONTRACT" "$SOC_CONSUMER" | json 'd["state"]')"
 
 step "3. sandboxed SQL job in zone-social"
 JOB=$(call POST "$SOC/api/v1/jobs" "$SOC_CONSUMER" '{"contractIds": ["'"$LOCAL_CONTRACT"'"],
@@ -83,7 +107,7 @@ step "4. PSI_SUM across the zones: residents' income over the bank's customers"
 PSI=$(call POST "$SOC/api/v1/federation/psi-jobs" "$SOC_CONSUMER" '{"type": "PSI_SUM",
   "localDatasetId": "'"$BANK"'", "localJoinKey": "person_id",
   "remoteZone": "zone-public", "remoteDatasetId": "'"$RESIDENTS"'", "remoteJoinKey": "person_id",
-  "remoteMetric": "income", "contractId": "'"$REMOTE_CONTRACT"'"}')
+  "remoteMetric": "income", "contractId": "'"$REMOTE_PSI_CONTRACT"'"}')
 echo "$PSI" | json '{k: d.get(k) for k in ("id", "status", "reasons", "result")}'
 [[ "$(echo "$PSI" | json 'd["status"]')" == RELEASED ]] || exit 1
 
@@ -117,8 +141,8 @@ trail() { # trail ZONE_URL AUDITOR_TOKEN SUBJECT
   echo "-- $1 $3"
   call GET "$1/api/v1/audit/trail?subject=$3" "$2" | json '"\n".join("  %s %s" % (e.get("seq"), e.get("type")) for e in d["events"])'
 }
-trail "$SOC" "$SOC_AUDITOR" "contract:$REMOTE_CONTRACT"
-trail "$PUB" "$PUB_AUDITOR" "contract:$REMOTE_CONTRACT"
+trail "$SOC" "$SOC_AUDITOR" "contract:$REMOTE_PSI_CONTRACT"
+trail "$PUB" "$PUB_AUDITOR" "contract:$REMOTE_PSI_CONTRACT"
 trail "$SOC" "$SOC_AUDITOR" "job:$XJOB_ID"
 trail "$PUB" "$PUB_AUDITOR" "product:$PRODUCT_ID"
 trail "$SOC" "$SOC_AUDITOR" "product:$PRODUCT_ID"

@@ -6,6 +6,11 @@ import java.util.Optional;
 public enum JobType {
     SQL, PSI_COUNT, PSI_SUM;
 
+    /** A private-set-intersection job (between zones); these need differential privacy (docs/psi.md). */
+    public boolean isPsi() {
+        return this == PSI_COUNT || this == PSI_SUM;
+    }
+
     public static Optional<JobType> parse(String name) {
         return Enums.parse(JobType.class, name);
     }

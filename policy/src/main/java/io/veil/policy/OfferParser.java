@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -93,7 +94,14 @@ public final class OfferParser {
      * offer unchanged when every referenced dataset and column exists and every rule fits the roles.
      */
     public static Result<Offer> validateAgainst(Offer offer, Map<String, Map<String, ColumnRole>> roles) {
-        return RoleConsistency.check(offer, roles);
+        Result<Offer> r = RoleConsistency.check(offer, roles);
+        List<Violation> out = new ArrayList<>(r.isOk() ? List.of() : r.violations());
+        if (offer.privacy().isEmpty() && offer.jobTypes().stream().anyMatch(JobType::isPsi)) {
+            // Not in parse(): offers stored before this rule must still read back; the engine refuses their PSI jobs.
+            out.add(new Violation("OFFER_PSI_REQUIRES_PRIVACY", "privacy", "PSI_COUNT and PSI_SUM need privacy: without"
+                    + " noise, two key sets that differ in one key reveal that key's membership and value"));
+        }
+        return out.isEmpty() ? Result.ok(offer) : Result.err(out);
     }
 
     private static Offer.Assignees assignees(DocReader r, JsonNode n) {

@@ -91,6 +91,10 @@ public final class PolicyEngine {
             out.add(reason("FOOTPRINT_MALFORMED", "the job type is missing"));
         } else if (!o.jobTypes().contains(f.jobType())) {
             out.add(reason("JOB_TYPE_NOT_ALLOWED", "job type " + f.jobType() + " is not allowed; allowed: " + o.jobTypes()));
+        } else if (f.jobType().isPsi() && o.privacy().isEmpty()) {
+            // Also for offers stored before publication refused this: see OfferParser.validateAgainst.
+            out.add(reason("PSI_REQUIRES_PRIVACY", "PSI jobs need an offer with privacy: without noise, two key sets that"
+                    + " differ in one key reveal whether that key is in the dataset, and its value"));
         }
         if (f.datasetIds().isEmpty()) {
             out.add(reason("FOOTPRINT_MALFORMED", "the job reads no dataset"));

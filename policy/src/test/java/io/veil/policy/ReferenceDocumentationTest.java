@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReferenceDocumentationTest {
     private static final Pattern CODE = Pattern.compile(
             "\"((?:OFFER|CONTRACT|POLICY|BUDGET|FOOTPRINT|DATASET|COLUMN|AGGREGATE|DIMENSION|JOIN|FEATURE|PRIVACY|QUOTA"
-                    + "|ASSIGNEE|PURPOSE|UNKNOWN)_[A-Z_]+)\"");
+                    + "|ASSIGNEE|PURPOSE|UNKNOWN|PSI)_[A-Z_]+)\"");
 
     @Test
     void everyEmittedCodeIsDocumented() throws IOException {

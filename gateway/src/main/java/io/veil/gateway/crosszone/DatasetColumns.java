@@ -3,13 +3,12 @@ package io.veil.gateway.crosszone;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.crypto.DataKey;
 import io.veil.crypto.ZoneKeyStore;
-import io.veil.crypto.psi.PsiEntry;
 import io.veil.gateway.api.ApiException;
 import io.veil.gateway.datasets.BlobStore;
 import io.veil.gateway.datasets.Dataset;
 import io.veil.gateway.datasets.DatasetStore;
 import io.veil.gateway.datasets.DatasetVersion;
-import io.veil.policy.Offer;
+import io.veil.policy.ColumnRole;
 import org.springframework.stereotype.Component;
 
 import java.io.BufferedReader;
@@ -19,17 +18,17 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a join-key column (and for PSI-SUM a BIGINT metric) of this zone's own dataset for the PSI
- * protocol. The sandbox worker runs one SQL statement and returns only enforced outputs, so it
- * cannot take part in an interactive protocol; the blob is therefore decrypted here, streamed
- * through the data key in memory and parsed on the fly — plaintext never touches disk, and the
- * keys only exist in this process until they are hashed to the curve and blinded. NULL keys are
- * dropped. Errors name columns and lines, never values.
+ * Reads a join-key column (with the ENTITY_ID column and, for PSI-SUM, a BIGINT metric) of this zone's
+ * own dataset for the PSI protocol. The sandbox worker runs one SQL statement and returns only enforced
+ * outputs, so it cannot take part in an interactive protocol; the blob is therefore decrypted here,
+ * streamed through the data key in memory and parsed on the fly — plaintext never touches disk, and
+ * the keys only exist in this process until they are hashed to the curve and blinded. Rows with a NULL
+ * or empty key are skipped. Errors name columns and lines, never values. {@link PsiSets} bounds and
+ * aggregates what this reads.
  */
 @Component
 class DatasetColumns {
@@ -43,31 +42,19 @@ class DatasetColumns {
         this.keys = keys;
     }
 
-    /** What was read: distinct keys (COUNT) or per-key sums (SUM), and how many rows were scanned. */
-    record Read(List<byte[]> keys, List<PsiEntry> entries, long rowsScanned) {}
-
-    Read keys(String datasetId, String joinKey) {
-        List<byte[]> out = new ArrayList<>();
-        long rows = scan(datasetId, joinKey, null, (k, v) -> out.add(k.getBytes(StandardCharsets.UTF_8)));
-        return new Read(out, null, rows);
-    }
-
     /**
-     * Per-key sums of {@code metric}. With {@code bounds} (DP) each key's total — one entity's whole
-     * contribution, however many rows it has — is clamped to [lo, hi], which is what the noise scale assumes.
+     * What is known about the current version without reading it: the ENTITY_ID column (null if none),
+     * whether ingest proved it non-null and unique per row, and the row count.
      */
-    Read entries(String datasetId, String joinKey, String metric, Offer.Bounds bounds) {
-        Map<String, Long> sums = new LinkedHashMap<>();
-        long rows = scan(datasetId, joinKey, metric, (k, v) -> {
-            if (v == null) return; // NULL metric: contributes nothing
-            sums.merge(k, v, Math::addExact);
-        });
-        List<PsiEntry> out = new ArrayList<>(sums.size());
-        sums.forEach((k, v) -> {
-            long x = bounds == null ? v : (long) Math.max(Math.ceil(bounds.lo()), Math.min(Math.floor(bounds.hi()), v));
-            out.add(new PsiEntry(k.getBytes(StandardCharsets.UTF_8), x));
-        });
-        return new Read(null, out, rows);
+    record Shape(String entityColumn, boolean oneRowPerEntity, long rowCount) {}
+
+    Shape shape(String datasetId) {
+        Dataset d = datasets.find(datasetId).orElseThrow(() -> ApiException.notFound("dataset"));
+        DatasetVersion v = datasets.version(d.id(), d.currentVersion()).orElseThrow();
+        // The same choice as the SQL path (JobExecution.rulesFor), so both bound the same entity.
+        String entity = d.roles().entrySet().stream().filter(e -> ColumnRole.parse(e.getValue()).orElse(null) == ColumnRole.ENTITY_ID)
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        return new Shape(entity, entity != null && entity.equals(v.uniqueEntityColumn()), v.rowCount());
     }
 
     /** The stored type of a column, or null if the dataset has no such column. */
@@ -78,18 +65,27 @@ class DatasetColumns {
         return null;
     }
 
-    private interface RowSink {
-        void accept(String key, Long value);
+    interface RowSink {
+        /** {@code entity} is null when the row's entity is NULL or no entity column was asked for; {@code value} when NULL. */
+        void accept(String entity, String key, Long value);
     }
 
-    private long scan(String datasetId, String keyColumn, String metricColumn, RowSink sink) {
+    /**
+     * Streams every row with a non-empty key to {@code sink}; returns how many rows were read. A stored
+     * value of a BIGINT column that does not parse is corruption, like a row of the wrong arity: both
+     * end the read with an IllegalStateException.
+     */
+    long scan(String datasetId, String keyColumn, String metricColumn, String entityColumn, RowSink sink) {
         Dataset d = datasets.find(datasetId).orElseThrow(() -> ApiException.notFound("dataset"));
         DatasetVersion v = datasets.version(d.id(), d.currentVersion()).orElseThrow();
         List<String> names = new ArrayList<>();
         for (JsonNode c : schema(v)) names.add(c.path("name").asText());
         int ki = names.indexOf(keyColumn);
         int mi = metricColumn == null ? -1 : names.indexOf(metricColumn);
-        if (ki < 0 || metricColumn != null && mi < 0) throw ApiException.unprocessable("UNKNOWN_COLUMN", "no such column in the dataset");
+        int ei = entityColumn == null ? -1 : names.indexOf(entityColumn);
+        if (ki < 0 || metricColumn != null && mi < 0 || entityColumn != null && ei < 0) {
+            throw ApiException.unprocessable("UNKNOWN_COLUMN", "no such column in the dataset");
+        }
         DataKey key = keys.unwrap(new ZoneKeyStore.WrappedKey(v.zoneKeyVersion(), Base64.getDecoder().decode(v.wrappedKey())));
         byte[] aad = (d.id() + ":" + v.version()).getBytes(StandardCharsets.UTF_8);
         long rows = 0;
@@ -101,16 +97,16 @@ class DatasetColumns {
                 rows++;
                 if (fields.size() != names.size()) throw new IllegalStateException("stored row " + rows + " has the wrong arity");
                 String k = fields.get(ki);
-                if (k == null) continue;
+                if (k == null || k.isEmpty()) continue;
                 Long m = null;
                 if (mi >= 0 && fields.get(mi) != null) {
                     try {
                         m = Long.parseLong(fields.get(mi));
                     } catch (NumberFormatException e) {
-                        throw ApiException.unprocessable("PSI_METRIC_NOT_INTEGER", "the metric column is not BIGINT");
+                        throw new IllegalStateException("stored row " + rows + ": the metric is not BIGINT");
                     }
                 }
-                sink.accept(k, m);
+                sink.accept(ei < 0 ? null : fields.get(ei), k, m);
             }
         } catch (IOException e) {
             throw new IllegalStateException("dataset blob unreadable or tampered");

@@ -19,6 +19,7 @@ import io.veil.policy.ColumnRole;
 import io.veil.policy.ColumnUse;
 import io.veil.policy.Decision;
 import io.veil.policy.JobType;
+import io.veil.policy.Offer;
 import io.veil.policy.PolicyEngine;
 import io.veil.policy.QueryFootprint;
 import io.veil.policy.Reservation;
@@ -42,10 +43,12 @@ import java.util.UUID;
 /**
  * The consumer zone's side of a PSI job (initiator: holds only join keys). Checks the cross-zone
  * contract (refreshed from the provider zone) and the consumer's own right to use the local dataset
- * (an AGREED local contract whose offer allows the job type and the join key; its job quota is
- * charged), then runs the ECDH-PSI protocol with the provider zone in batches over the signed
- * zone-to-zone API. The intersection size this process computes as the initiator is never stored or
- * shown: the consumer gets only the aggregate the provider zone released after its own rules.
+ * (an AGREED local contract whose offer allows the job type and the join key, and so has privacy; its
+ * job quota and ε are charged like the provider's), then runs the ECDH-PSI protocol with the provider
+ * zone in batches over the signed zone-to-zone API. The local dataset is read under its offer's
+ * contribution bound, and the provider zone is told the local terms so that its noise covers this
+ * dataset too (PsiRelease). The intersection size this process computes as the initiator is never
+ * stored or shown: the consumer gets only the aggregate the provider zone released.
  * Runs synchronously within the submitting request.
  */
 @Service
@@ -55,7 +58,7 @@ public class PsiJobs {
     private final ConsumerSideContracts held;
     private final ContractService contracts;
     private final DatasetStore datasets;
-    private final DatasetColumns columns;
+    private final PsiSets sets;
     private final BudgetStore budgets;
     private final PsiJobStore store;
     private final PsiTransitions transitions;
@@ -66,14 +69,14 @@ public class PsiJobs {
     private final PolicyEngine engine = new PolicyEngine();
     private final ZoneTier tier;
 
-    PsiJobs(ConsumerSideContracts held, ContractService contracts, DatasetStore datasets, DatasetColumns columns, BudgetStore budgets,
+    PsiJobs(ConsumerSideContracts held, ContractService contracts, DatasetStore datasets, PsiSets sets, BudgetStore budgets,
             PsiJobStore store, PsiTransitions transitions, PeerCalls calls, ZoneKeyStore keys, ZoneCommitments commitments,
             JdbcTemplate jdbc, io.veil.gateway.config.VeilProperties props) {
         this.commitments = commitments;
         this.held = held;
         this.contracts = contracts;
         this.datasets = datasets;
-        this.columns = columns;
+        this.sets = sets;
         this.budgets = budgets;
         this.store = store;
         this.transitions = transitions;
@@ -119,20 +122,48 @@ public class PsiJobs {
                 commitments.commit(ZoneCommitments.Purpose.PSI_REQUEST, job.id(), Digests.canonical(PeerCalls.JSON.valueToTree(request)))));
         transitions.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), Map.of());
 
+        Job.Reason unreadable = sets.refusal(localDataset).orElse(null);
+        if (unreadable != null) {
+            end(job, JobStatus.ANALYSED, JobStatus.REJECTED, unreadable.code(), unreadable.message());
+            return store.find(job.id()).orElseThrow();
+        }
+        Offer localOffer = contracts.terms(localContract).orElseThrow().offer().offer();
+        PsiRelease.Side side = PsiRelease.Side.of(localOffer);
+        List<Reservation> reserved = new ArrayList<>();
         Result<Reservation> quota = budgets.reserve(List.of(BudgetKey.contractJobs(localContract)), 1, job.id());
         if (!quota.isOk()) {
             end(job, JobStatus.ANALYSED, JobStatus.REJECTED, "QUOTA_EXHAUSTED", "the local contract's job quota is used up");
             return store.find(job.id()).orElseThrow();
         }
-        run(job, peer, jobType, localDataset, localKey, remoteDataset, remoteKey, metric, quota.value(), localContract);
+        reserved.add(quota.value());
+        Result<Reservation> eps = budgets.reserve(List.of(BudgetKey.contract(localContract), BudgetKey.datasetOrg(localDataset, caller.org())),
+                side.microEpsilon(), job.id());
+        if (!eps.isOk()) {
+            budgets.refund(quota.value());
+            end(job, JobStatus.ANALYSED, JobStatus.REJECTED, "BUDGET_EXHAUSTED", "the local contract's privacy budget is used up");
+            return store.find(job.id()).orElseThrow();
+        }
+        reserved.add(eps.value());
+        Local local = new Local(localContract, localDataset, localKey, side);
+        run(job, peer, jobType, local, remoteDataset, remoteKey, metric, reserved);
         return store.find(job.id()).orElseThrow();
     }
 
-    private void run(PsiJobStore.PsiJob job, TrustedZone peer, JobType type, String localDataset, String localKey,
-                     String remoteDataset, String remoteKey, String metric, Reservation quota, String localContract) {
+    /** The consumer zone's own input: its contract, dataset, join key and privacy terms. */
+    private record Local(String contract, String dataset, String joinKey, PsiRelease.Side side) {}
+
+    private void run(PsiJobStore.PsiJob job, TrustedZone peer, JobType type, Local local, String remoteDataset, String remoteKey,
+                     String metric, List<Reservation> reserved) {
         JobStatus at = JobStatus.ANALYSED;
+        PsiInitiator initiator;
         try {
-            PsiInitiator initiator = PsiInitiator.create(keys.suite(), columns.keys(localDataset, localKey).keys());
+            initiator = PsiInitiator.create(keys.suite(), sets.keys(local.dataset(), local.joinKey(), local.side().maxRowsPerEntity()).keys());
+        } catch (RuntimeException e) { // reading is total (PsiSets): corruption or I/O, nothing left the zone
+            settle(reserved, at);
+            end(job, at, JobStatus.FAILED, "PSI_INPUT_INVALID", "the local dataset cannot be read for PSI");
+            return;
+        }
+        try {
             Map<String, Object> open = new LinkedHashMap<>();
             open.put("jobType", type.name());
             open.put("contractId", job.contractId());
@@ -143,6 +174,8 @@ public class PsiJobs {
             open.put("initiatorJobId", job.id());
             open.put("sessionId", Base64.getEncoder().encodeToString(initiator.sessionId()));
             open.put("suite", keys.suite().name());
+            open.put("initiatorPrivacy", Map.of("microEpsilon", local.side().microEpsilon(),
+                    "maxRowsPerEntity", local.side().maxRowsPerEntity()));
             JsonNode hello = calls.postJson(peer, "/federation/v1/psi/sessions", open);
             String session = ZoneContractApi.checkId(hello.path("sessionId").asText());
             store.setPeerJob(job.id(), session);
@@ -168,22 +201,34 @@ public class PsiJobs {
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             attrs.put("suppressed", released.path("suppressed").asBoolean());
+            attrs.put("microEpsilon", local.side().microEpsilon());
             attrs.put("peerJob", session);
             transitions.move(job, JobStatus.RUNNING, JobStatus.CHECKED, List.of(), attrs, () -> {
                 store.setResult(job.id(), released.toString());
-                budgets.commit(quota);
+                reserved.forEach(budgets::commit);
             });
             transitions.move(job, JobStatus.CHECKED, JobStatus.RELEASED, List.of(), Map.of("resultCommitment", commitment),
                     () -> store.setCommitment(job.id(), commitment, openingKey));
-            contracts.exhaustIfQuotaUsedUp(localContract);
+            contracts.exhaustIfQuotaUsedUp(local.contract());
         } catch (ApiException e) {
-            budgets.refund(quota);
+            settle(reserved, at);
             // A refusal by the provider zone (4xx) is a rejection with its code; anything else a failure.
             boolean refused = e.status().is4xxClientError();
             end(job, at, refused ? JobStatus.REJECTED : JobStatus.FAILED, e.code(), e.getMessage());
-        } catch (IllegalStateException | IllegalArgumentException | java.io.IOException e) {
-            budgets.refund(quota);
+        } catch (RuntimeException | java.io.IOException e) {
+            settle(reserved, at);
             end(job, at, JobStatus.FAILED, "PSI_PROTOCOL_ERROR", "the provider zone's PSI messages were refused");
+        }
+    }
+
+    /**
+     * The quota comes back; ε is spent once the session is open (RUNNING): from then on this zone's keys
+     * took part, as for a failed DP SQL job. Before, nothing left the zone and ε comes back too.
+     */
+    private void settle(List<Reservation> reserved, JobStatus at) {
+        for (Reservation r : reserved) {
+            if (at == JobStatus.RUNNING && !r.keys().get(0).kind().equals(BudgetKey.CONTRACT_JOBS)) budgets.commit(r);
+            else budgets.refund(r);
         }
     }
 

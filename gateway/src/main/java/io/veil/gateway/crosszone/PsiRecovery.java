@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * Crash recovery (invariant 7): PSI sessions live in memory, so a PSI job that was not finished when
  * the node stopped can never finish. At start each one is failed ({@code NODE_RESTARTED}) and its
- * open reservations settled like a failed run: the job quota refunded, ε committed if the responder
- * had already read its data (RUNNING), refunded otherwise.
+ * open reservations settled like a failed run: the job quota refunded, ε committed if the data was in
+ * play (RUNNING: the responder had read its dataset, the initiator's session was open), refunded otherwise.
  */
 @Component
 class PsiRecovery {

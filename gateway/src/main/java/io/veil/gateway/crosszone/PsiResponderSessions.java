@@ -37,7 +37,6 @@ import io.veil.sandbox.privacy.SecureNoise;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,11 +53,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The provider zone's side of a PSI job (responder, holder of the metric and the Paillier key pair).
  * Before any data is touched the contract is checked with the policy engine for the PSI footprint
  * (contract AGREED and valid, the requesting zone's org is its consumer, the dataset covered, the job
- * type allowed, the join key a join key of the offer, SUM allowed on the metric) and the job quota and
- * ε are reserved. Only after the initiator's RESULT does this zone apply its release rules — the
- * distinct-entity threshold ({@code minEntities}) on the intersection and, where the offer has
- * privacy, discrete Laplace noise from {@link SecureNoise} — and only the released aggregate leaves.
- * Sessions live in memory; a restart loses open sessions (the job then stays RUNNING, see docs).
+ * type allowed, the offer has privacy, the join key a join key of the offer, SUM allowed on the metric),
+ * the noise plan is fixed from public parameters ({@link PsiRelease#plan}) and the job quota and ε are
+ * reserved. Only after the initiator's RESULT does this zone release — one noisy measurement of the
+ * intersection (and of the sum), the suppression flag decided on the noisy count ({@link PsiRelease}) —
+ * and only that leaves. Once the data was read, a failure is FAILED with a generic code and still spends
+ * ε. Sessions live in memory; a restart loses open sessions (PsiRecovery fails them).
  */
 @Component
 class PsiResponderSessions {
@@ -67,6 +67,7 @@ class PsiResponderSessions {
     private final RemoteContractStore remote;
     private final DatasetStore datasets;
     private final DatasetColumns columns;
+    private final PsiSets sets;
     private final BudgetStore budgets;
     private final MeteringService metering;
     private final PsiJobStore store;
@@ -78,13 +79,14 @@ class PsiResponderSessions {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     PsiResponderSessions(ContractService contracts, RemoteContractStore remote, DatasetStore datasets, DatasetColumns columns,
-                         BudgetStore budgets, MeteringService metering, PsiJobStore store, PsiTransitions transitions,
+                         PsiSets sets, BudgetStore budgets, MeteringService metering, PsiJobStore store, PsiTransitions transitions,
                          ZoneKeyStore keys, ZoneCommitments commitments) {
         this.commitments = commitments;
         this.contracts = contracts;
         this.remote = remote;
         this.datasets = datasets;
         this.columns = columns;
+        this.sets = sets;
         this.budgets = budgets;
         this.metering = metering;
         this.store = store;
@@ -98,6 +100,7 @@ class PsiResponderSessions {
         final ContractService.ContractTerms terms;
         final String datasetId;
         final String metric;
+        final PsiRelease.Plan plan;
         final List<Reservation> reservations;
         final PsiResponder responder;
         final long rowsScanned;
@@ -107,12 +110,13 @@ class PsiResponderSessions {
         Iterator<byte[]> entries;
 
         Session(PsiJobStore.PsiJob job, TrustedZone peer, ContractService.ContractTerms terms, String datasetId, String metric,
-                List<Reservation> reservations, PsiResponder responder, long rowsScanned) {
+                PsiRelease.Plan plan, List<Reservation> reservations, PsiResponder responder, long rowsScanned) {
             this.job = job;
             this.peer = peer;
             this.terms = terms;
             this.datasetId = datasetId;
             this.metric = metric;
+            this.plan = plan;
             this.reservations = reservations;
             this.responder = responder;
             this.rowsScanned = rowsScanned;
@@ -131,6 +135,7 @@ class PsiResponderSessions {
         String joinKey = ProviderSideContracts.text(body, "joinKey");
         String metric = jobType == JobType.PSI_SUM ? ProviderSideContracts.text(body, "metric") : null;
         String initiatorJob = ProviderSideContracts.text(body, "initiatorJobId");
+        PsiRelease.Side initiatorSide = initiatorSide(body.path("initiatorPrivacy"));
         byte[] sessionId;
         try {
             sessionId = Base64.getDecoder().decode(ProviderSideContracts.text(body, "sessionId"));
@@ -177,9 +182,20 @@ class PsiResponderSessions {
             reject(job, JobStatus.SUBMITTED, "PSI_METRIC_NOT_INTEGER", "PSI_SUM needs a BIGINT metric column");
             throw ApiException.unprocessable("PSI_METRIC_NOT_INTEGER", "PSI_SUM needs a BIGINT metric column");
         }
+        Offer offer = terms.offer().offer();
+        Job.Reason unreadable = sets.refusal(datasetId).orElse(null);
+        if (unreadable != null) {
+            reject(job, JobStatus.SUBMITTED, unreadable.code(), unreadable.message());
+            throw ApiException.unprocessable(unreadable.code(), unreadable.message());
+        }
+        PsiRelease.Plan plan = PsiRelease.plan(jobType, offer, metric, initiatorSide).orElse(null);
+        if (plan == null) {
+            String m = "the noise scale for these privacy terms is beyond what the sampler supports; raise ε or lower the bounds";
+            reject(job, JobStatus.SUBMITTED, "PSI_NOISE_SCALE_TOO_LARGE", m);
+            throw ApiException.unprocessable("PSI_NOISE_SCALE_TOO_LARGE", m);
+        }
         transitions.move(job, JobStatus.SUBMITTED, JobStatus.ANALYSED, List.of(), Map.of());
 
-        Offer offer = terms.offer().offer();
         List<Reservation> held = new ArrayList<>();
         Result<Reservation> quota = budgets.reserve(List.of(BudgetKey.contractJobs(contractId)), 1, job.id());
         if (!quota.isOk()) {
@@ -187,39 +203,37 @@ class PsiResponderSessions {
             throw ApiException.conflict("QUOTA_EXHAUSTED", "the contract's job quota is used up");
         }
         held.add(quota.value());
-        if (offer.privacy().isPresent()) {
-            Result<Reservation> eps = budgets.reserve(List.of(BudgetKey.contract(contractId), BudgetKey.datasetOrg(datasetId, qualified)),
-                    offer.privacy().get().microEpsilonPerQuery(), job.id());
-            if (!eps.isOk()) {
-                held.forEach(budgets::refund);
-                reject(job, JobStatus.ANALYSED, "BUDGET_EXHAUSTED", "the privacy budget is used up");
-                throw ApiException.conflict("BUDGET_EXHAUSTED", "the privacy budget is used up");
-            }
-            held.add(eps.value());
+        Result<Reservation> eps = budgets.reserve(List.of(BudgetKey.contract(contractId), BudgetKey.datasetOrg(datasetId, qualified)),
+                plan.microEpsilon(), job.id());
+        if (!eps.isOk()) {
+            held.forEach(budgets::refund);
+            reject(job, JobStatus.ANALYSED, "BUDGET_EXHAUSTED", "the privacy budget is used up");
+            throw ApiException.conflict("BUDGET_EXHAUSTED", "the privacy budget is used up");
         }
+        held.add(eps.value());
         if (!transitions.move(job, JobStatus.ANALYSED, JobStatus.RUNNING, List.of(), Map.of())) {
             held.forEach(budgets::refund);
             throw ApiException.conflict("JOB_STATE_CHANGED", "the job changed state concurrently");
         }
         PsiResponder responder;
         long rows;
+        long perEntity = offer.rules().maxRowsPerEntity().orElse(1);
         try {
             if (metric == null) {
-                DatasetColumns.Read r = columns.keys(datasetId, joinKey);
+                PsiSets.Read r = sets.keys(datasetId, joinKey, perEntity);
                 rows = r.rowsScanned();
                 responder = PsiResponder.forCount(keys.suite(), sessionId, r.keys());
             } else {
-                Offer.Bounds bounds = offer.privacy().map(p -> p.contributionBounds().get(metric)).orElse(null);
-                DatasetColumns.Read r = columns.entries(datasetId, joinKey, metric, bounds);
+                PsiSets.Read r = sets.entries(datasetId, joinKey, metric, perEntity, plan.clamp());
                 rows = r.rowsScanned();
                 responder = PsiResponder.forSum(keys.suite(), sessionId, r.entries(), AdditiveHe.paillier().generateKeyPair());
             }
         } catch (RuntimeException e) {
-            Session s = new Session(job, peer, terms, datasetId, metric, held, null, 0);
-            fail(s, e instanceof ApiException a ? a.code() : "PSI_INPUT_INVALID");
-            throw e instanceof ApiException a ? a : ApiException.unprocessable("PSI_INPUT_INVALID", "the dataset cannot be used for PSI");
+            // Reading is total (PsiSets): what is left is corruption or I/O, one generic code, ε spent.
+            fail(new Session(job, peer, terms, datasetId, metric, plan, held, null, 0), "PSI_INPUT_INVALID");
+            throw ApiException.unprocessable("PSI_INPUT_INVALID", "the dataset cannot be read for PSI");
         }
-        sessions.put(job.id(), new Session(job, peer, terms, datasetId, metric, held, responder, rows));
+        sessions.put(job.id(), new Session(job, peer, terms, datasetId, metric, plan, held, responder, rows));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sessionId", job.id());
         out.put("hello", Base64.getEncoder().encodeToString(responder.hello()));
@@ -234,22 +248,14 @@ class PsiResponderSessions {
         }
     }
 
-    /** The next DOUBLE_BLINDED batch, or null when all were sent. Refuses initiator sets below minEntities. */
+    /**
+     * The next DOUBLE_BLINDED batch, or null when all were sent. Small initiator sets are not refused: the
+     * answer is noisy whatever the set, and a refusal would be an exact bit about the initiator's data.
+     */
     byte[] doubleBlinded(TrustedZone peer, String id) {
         Session s = session(peer, id);
         synchronized (s) {
-            if (s.doubleBlinded == null) {
-                long n = protocolValue(s, () -> s.responder.initiatorSetSize());
-                int min = s.terms.offer().offer().rules().minEntities();
-                if (n < min) {
-                    // Nothing has been revealed yet: refund, and refuse a set that would turn PSI into a membership probe.
-                    sessions.remove(s.job.id());
-                    s.reservations.forEach(budgets::refund);
-                    reject(s.job, JobStatus.RUNNING, "PSI_SET_TOO_SMALL", "the initiator's set is smaller than the offer's minEntities");
-                    throw ApiException.unprocessable("PSI_SET_TOO_SMALL", "the initiator's set has fewer than " + min + " keys");
-                }
-                s.doubleBlinded = s.responder.doubleBlinded();
-            }
+            if (s.doubleBlinded == null) s.doubleBlinded = protocolValue(s, s.responder::doubleBlinded);
             return s.doubleBlinded.hasNext() ? s.doubleBlinded.next() : null;
         }
     }
@@ -261,7 +267,7 @@ class PsiResponderSessions {
             if (s.doubleBlinded == null || s.doubleBlinded.hasNext()) {
                 throw ApiException.conflict("PSI_OUT_OF_ORDER", "the double-blinded keys have not all been fetched");
             }
-            if (s.entries == null) s.entries = s.responder.entries();
+            if (s.entries == null) s.entries = protocolValue(s, s.responder::entries);
             return s.entries.hasNext() ? protocolValue(s, () -> s.entries.next()) : null;
         }
     }
@@ -279,32 +285,15 @@ class PsiResponderSessions {
 
     private Map<String, Object> release(Session s, PsiResult r) {
         Offer offer = s.terms.offer().offer();
-        int min = offer.rules().minEntities();
-        boolean suppressed = r.intersectionSize() < min;
-        long microEps = offer.privacy().map(Offer.Privacy::microEpsilonPerQuery).orElse(0L);
-        ObjectNode released = PeerCalls.JSON.createObjectNode();
-        released.put("jobType", s.job.type());
-        released.put("suppressed", suppressed);
-        released.put("minEntities", min);
-        released.put("differentialPrivacy", offer.privacy().isPresent());
-        released.put("microEpsilon", microEps);
-        if (s.metric == null) {
-            if (suppressed) released.putNull("intersectionSize");
-            else released.put("intersectionSize", offer.privacy().isPresent()
-                    ? Math.max(0, r.intersectionSize() + noise.discreteLaplace(1e6 / microEps))
-                    : r.intersectionSize());
-        } else {
-            BigInteger sum = r.sum().orElseThrow();
-            if (suppressed) {
-                released.putNull("sum");
-            } else if (offer.privacy().isPresent()) {
-                Offer.Bounds b = offer.privacy().get().contributionBounds().get(s.metric);
-                double sensitivity = Math.max(Math.abs(b.lo()), Math.abs(b.hi()));
-                released.put("sum", Math.round(noise.addNoise(sum.doubleValue(), sensitivity * 1e6 / microEps)));
-            } else {
-                released.put("sum", sum);
-            }
+        ObjectNode released;
+        try {
+            released = PsiRelease.release(s.plan, r, noise);
+        } catch (RuntimeException e) { // the plan was checked up front; this would be a bug, and must not leave the job RUNNING
+            fail(s, "PSI_INPUT_INVALID");
+            throw ApiException.unprocessable("PSI_INPUT_INVALID", "the PSI result could not be released");
         }
+        boolean suppressed = released.path("suppressed").asBoolean();
+        long microEps = s.plan.microEpsilon();
         String commitment = commitments.commit(ZoneCommitments.Purpose.PSI_RESULT, s.job.id(), Digests.canonical(released));
         long cpuMillis = (System.nanoTime() - s.started) / 1_000_000;
         Map<String, Object> attrs = new LinkedHashMap<>();
@@ -363,6 +352,22 @@ class PsiResponderSessions {
             else budgets.commit(r);
         }
         transitions.move(s.job, JobStatus.RUNNING, JobStatus.FAILED, List.of(new Job.Reason(code, "the PSI run failed")), Map.of());
+    }
+
+    /**
+     * {@code initiatorPrivacy}: the initiator zone's terms for its own dataset ({@code microEpsilon} per query,
+     * {@code maxRowsPerEntity}); the noise must cover its sensitivity too (PsiRelease). Required.
+     */
+    static PsiRelease.Side initiatorSide(JsonNode n) {
+        JsonNode eps = n.path("microEpsilon");
+        JsonNode rows = n.path("maxRowsPerEntity");
+        if (!n.isObject() || n.size() != 2 || !eps.canConvertToExactIntegral() || !rows.canConvertToExactIntegral()
+                || !eps.canConvertToLong() || eps.asLong() < 1 || eps.asLong() > 1_000_000_000_000L
+                || !rows.canConvertToLong() || rows.asLong() < 1 || rows.asLong() > 1_000_000) {
+            throw ApiException.badRequest("INVALID_REQUEST",
+                    "initiatorPrivacy must be {microEpsilon: 1..10^12, maxRowsPerEntity: 1..10^6}");
+        }
+        return new PsiRelease.Side(eps.asLong(), rows.asLong());
     }
 
     private void reject(PsiJobStore.PsiJob job, JobStatus from, String code, String message) {
