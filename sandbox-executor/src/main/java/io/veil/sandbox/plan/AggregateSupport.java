@@ -24,8 +24,13 @@ final class AggregateSupport {
     private AggregateSupport() {
     }
 
+    /** Whether column {@code column} of the table occurrence aliased {@code alias} is proven free of NULLs. */
+    interface NonNull {
+        boolean test(String alias, String column);
+    }
+
     /** Gates every aggregate of the select list, HAVING and ORDER BY of {@code tree} (in place). */
-    static void gate(ObjectNode tree, List<Rewriter.Protected> prot, int k, boolean rowsAreEntities) {
+    static void gate(ObjectNode tree, List<Rewriter.Protected> prot, int k, boolean rowsAreEntities, NonNull nonNull) {
         if (prot.isEmpty() || k <= 0) {
             return;
         }
@@ -34,7 +39,7 @@ final class AggregateSupport {
             collect(tree.get(clause), found);
         }
         for (ObjectNode agg : found) {
-            List<JsonNode> restriction = restriction(agg);
+            List<JsonNode> restriction = restriction(agg, nonNull);
             if (restriction.isEmpty()) {
                 continue;
             }
@@ -67,17 +72,28 @@ final class AggregateSupport {
     }
 
     /** The aggregate's own row restriction beyond its group: its FILTER, and its argument not NULL. */
-    private static List<JsonNode> restriction(ObjectNode agg) {
+    private static List<JsonNode> restriction(ObjectNode agg, NonNull nonNull) {
         List<JsonNode> terms = new ArrayList<>();
         JsonNode filter = agg.get("filter");
         if (filter != null && !filter.isNull()) {
             terms.add(filter.deepCopy());
         }
         JsonNode children = agg.get("children");
-        if (children != null && !children.isEmpty()) {
+        if (children != null && !children.isEmpty() && !provenNonNull(children.get(0), nonNull)) {
             terms.add(Nodes.isNotNull(children.get(0).deepCopy()));
         }
         return terms;
+    }
+
+    /** A qualified column (under value-keeping casts only, as the analyser allows) that ingest proved non-null. */
+    private static boolean provenNonNull(JsonNode arg, NonNull nonNull) {
+        JsonNode n = arg;
+        while ("CAST".equals(n.path("class").asText())) {
+            n = n.get("child");
+        }
+        JsonNode names = n.path("column_names");
+        return "COLUMN_REF".equals(n.path("class").asText()) && names.size() == 2
+                && nonNull.test(names.get(0).asText(), names.get(1).asText());
     }
 
     /**

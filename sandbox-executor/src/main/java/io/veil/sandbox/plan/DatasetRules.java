@@ -1,6 +1,7 @@
 package io.veil.sandbox.plan;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The protection a contract puts on one dataset, as the planner needs it.
@@ -12,11 +13,23 @@ import java.util.Map;
  * @param oneRowPerEntity true only if ingest proved {@code entityColumn} non-null and unique per row
  *                     of this version (ADR 0015); false when not, or unknown — then entities are
  *                     always counted with COUNT(DISTINCT)
+ * @param nonNullColumns columns ingest proved to hold no NULL in this version: an aggregate over one of
+ *                     them (without FILTER) reads every row of its group and needs no support count of
+ *                     its own; unknown columns are assumed nullable (docs/privacy.md §4)
  */
-public record DatasetRules(String entityColumn, int minEntities, Privacy dp, boolean oneRowPerEntity) {
-    /** Rules with entity uniqueness unknown (the fail-closed default). */
+public record DatasetRules(String entityColumn, int minEntities, Privacy dp, boolean oneRowPerEntity, Set<String> nonNullColumns) {
+    public DatasetRules {
+        nonNullColumns = nonNullColumns == null ? Set.of() : Set.copyOf(nonNullColumns);
+    }
+
+    /** Rules with entity uniqueness and column nullness unknown (the fail-closed default). */
     public DatasetRules(String entityColumn, int minEntities, Privacy dp) {
-        this(entityColumn, minEntities, dp, false);
+        this(entityColumn, minEntities, dp, false, Set.of());
+    }
+
+    /** Rules with column nullness unknown. */
+    public DatasetRules(String entityColumn, int minEntities, Privacy dp, boolean oneRowPerEntity) {
+        this(entityColumn, minEntities, dp, oneRowPerEntity, Set.of());
     }
 
     /**

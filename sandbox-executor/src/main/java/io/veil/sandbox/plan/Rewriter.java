@@ -133,8 +133,15 @@ final class Rewriter {
         return q.tables().size() == 1 && protectedTables.size() == 1 && protectedTables.get(0).rules().oneRowPerEntity();
     }
 
+    /** Whether ingest proved {@code column} of the occurrence aliased {@code alias} free of NULLs. */
+    private boolean nonNull(String alias, String column) {
+        return q.tables().stream().filter(t -> t.alias().equals(alias)).findFirst()
+                .map(t -> rules.get(t.binding().datasetId()).nonNullColumns().stream().anyMatch(column::equalsIgnoreCase))
+                .orElse(false);
+    }
+
     private ExecutionPlan thresholdOnly(ObjectNode tree, int k) {
-        AggregateSupport.gate(tree, protectedTables, k, rowsAreEntities());
+        AggregateSupport.gate(tree, protectedTables, k, rowsAreEntities(), this::nonNull);
         ArrayNode select = (ArrayNode) tree.get("select_list");
         List<EntityCount> counts = new ArrayList<>();
         List<String> hidden = new ArrayList<>();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.veil.sandbox.ResultTable;
 import io.veil.sandbox.privacy.EnforcementSpec;
+import io.veil.sandbox.privacy.OutputEnforcer;
 import io.veil.sandbox.privacy.OutputEnforcer.EnforcedResult;
 import java.util.List;
 import java.util.Map;
@@ -147,6 +148,20 @@ class QueryPlannerTest {
         assertThat(Harness.rejection("SELECT sum(amount) / count(*) FROM visits", rules)).isEqualTo("DP_UNSUPPORTED_OUTPUT");
         assertThat(Harness.rejection("SELECT count(*) FROM visits v JOIN payments p ON v.card_no = p.card_no", rules))
                 .isEqualTo("DP_JOIN_UNSUPPORTED");
+    }
+
+    @Test
+    void columnsProvenNonNullNeedNoSupportCountOfTheirOwn() {
+        String sql = "SELECT region, sum(income) AS s, avg(income) AS a, sum(income) FILTER (WHERE band = '12') AS f FROM people GROUP BY region";
+        ExecutionPlan unknown = Harness.plan(sql, Map.of("ds-people", k(10)), 100);
+        ExecutionPlan proven = Harness.plan(sql, Map.of("ds-people", new DatasetRules("person_id", 10, null, false, java.util.Set.of("income"))), 100);
+        // Unknown nullness: the row count, a count for income IS NOT NULL (gating SUM and AVG), one for the FILTER.
+        assertThat(unknown.sql().split("(?i)count\\(DISTINCT", -1)).hasSize(5); // the same count twice in the text, computed once
+        // Proven non-null: only the FILTER still restricts its aggregate's rows.
+        assertThat(proven.sql().split("(?i)count\\(DISTINCT", -1)).hasSize(3);
+        EnforcedResult a = OutputEnforcer.enforce(Harness.execute(unknown), unknown.spec().toJson());
+        EnforcedResult b = OutputEnforcer.enforce(Harness.execute(proven), proven.spec().toJson());
+        assertThat(b.table()).isEqualTo(a.table());
     }
 
     @Test
