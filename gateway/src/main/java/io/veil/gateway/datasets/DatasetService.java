@@ -11,6 +11,7 @@ import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
 import io.veil.gateway.ingest.JobCopy;
 import io.veil.gateway.ingest.ParquetIngest;
+import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.ingest.UploadFormat;
 import io.veil.gateway.ledger.LedgerOutbox;
 import io.veil.gateway.security.Caller;
@@ -48,9 +49,11 @@ public class DatasetService {
     private final TransactionTemplate tx;
     private final VeilProperties props;
     private final ObjectMapper json;
+    private final RamSpool spool;
 
     public DatasetService(DatasetStore store, BlobStore blobs, ZoneKeyStore keys, LedgerOutbox outbox,
-                          TransactionTemplate tx, VeilProperties props, ObjectMapper json) {
+                          TransactionTemplate tx, VeilProperties props, ObjectMapper json, RamSpool spool) {
+        this.spool = spool;
         this.store = store;
         this.blobs = blobs;
         this.keys = keys;
@@ -175,7 +178,7 @@ public class DatasetService {
         IngestResult result;
         JobCopy.Converted converted;
         String copyName;
-        try (JobCopy copy = JobCopy.start(props.upload().copySpoolMaxBytes(), JobCopy.Format.of(props.upload().jobCopyFormat()));
+        try (JobCopy copy = JobCopy.start(spool, props.upload().copySpoolMaxBytes(), JobCopy.Format.of(props.upload().jobCopyFormat()));
              InputStream raw = new BufferedInputStream(data, 1 << 16)) {
             raw.mark(8);
             byte[] head = raw.readNBytes(4);
@@ -186,7 +189,7 @@ public class DatasetService {
             try (OutputStream enc = new PipelinedOutputStream(dataKey.encryptingStream(pending.out(), aad))) {
                 OutputStream sink = copy.tee(enc);
                 result = format == UploadFormat.PARQUET
-                        ? ParquetIngest.ingest(raw, roles, limits, sink)
+                        ? ParquetIngest.ingest(raw, roles, limits, sink, spool)
                         : CsvIngest.ingest(raw, roles, limits, sink);
             }
             afterData.run();
