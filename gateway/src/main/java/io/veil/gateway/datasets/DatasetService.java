@@ -15,6 +15,7 @@ import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.ingest.UploadFormat;
 import io.veil.gateway.ledger.LedgerOutbox;
 import io.veil.gateway.security.Caller;
+import io.veil.sandbox.privacy.SecureNoise;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.springframework.http.HttpStatus;
@@ -50,6 +51,7 @@ public class DatasetService {
     private final VeilProperties props;
     private final ObjectMapper json;
     private final RamSpool spool;
+    private final SecureNoise noise = new SecureNoise();
 
     public DatasetService(DatasetStore store, BlobStore blobs, ZoneKeyStore keys, LedgerOutbox outbox,
                           TransactionTemplate tx, VeilProperties props, ObjectMapper json, RamSpool spool) {
@@ -222,8 +224,11 @@ public class DatasetService {
             throw e;
         }
         try {
+            // The catalog's noise is drawn here, once per version, and only the noisy counts are stored (ADR 0020).
+            boolean oneRowPerEntity = converted != null && converted.uniqueEntityColumn() != null;
+            var statistics = result.counts().noised(oneRowPerEntity, props.catalog().minEntities(), noise);
             DatasetVersion v = new DatasetVersion(datasetId, version, result.sha256Hex(), result.rowCount(), size,
-                    json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
+                    json.writeValueAsString(result.schema()), json.writeValueAsString(statistics), blobName,
                     Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now(),
                     copyName, converted == null ? null : converted.uniqueEntityColumn());
             return new Stored(v);

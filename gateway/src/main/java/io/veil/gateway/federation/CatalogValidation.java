@@ -41,7 +41,8 @@ public final class CatalogValidation {
         require(e.ownerOrg() != null && ORG.matcher(e.ownerOrg()).matches(), "ownerOrg");
         require(text(e.description(), 4000) && text(e.license(), 128), "description/license");
         require(e.tags() == null || e.tags().size() <= 20 && e.tags().stream().allMatch(t -> t != null && TAG.matcher(t).matches()), "tags");
-        require(e.currentVersion() >= 1 && e.rowCount() >= 0 && e.createdAt() != null, "version/rowCount/createdAt");
+        require(e.currentVersion() >= 1 && (e.approxEntities() == null || e.approxEntities() >= 0) && e.createdAt() != null,
+                "version/approxEntities/createdAt");
         require(e.contentDigest() == null || DIGEST.matcher(e.contentDigest()).matches(), "contentDigest");
         require(e.columnRoles() != null && !e.columnRoles().isEmpty() && e.columnRoles().size() <= 1000, "columnRoles");
         for (Map.Entry<String, String> c : e.columnRoles().entrySet()) {
@@ -69,7 +70,7 @@ public final class CatalogValidation {
                 "schema too large");
         return new CatalogEntry(e.id(), e.name(), e.description() == null ? "" : e.description(),
                 e.tags() == null ? List.of() : List.copyOf(e.tags()), e.license() == null ? "" : e.license(), e.ownerOrg(),
-                e.zone(), e.tier(), e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentDigest(), e.rowCount(),
+                e.zone(), e.tier(), e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentDigest(), e.approxEntities(),
                 e.schema(), e.statistics(), p);
     }
 

@@ -29,7 +29,7 @@ class CatalogValidationTest {
         JsonNode schema = JSON.readTree("[{\"name\":\"person_id\",\"type\":\"VARCHAR\",\"role\":\"ENTITY_ID\"},"
                 + "{\"name\":\"income\",\"type\":\"BIGINT\",\"role\":\"METRIC\"}]");
         return new CatalogEntry(UUID.randomUUID().toString(), "residents", "d", List.of("demo"), "l", "demo-provider-org",
-                zone, tier, roles, 1, Instant.now(), null, 10, schema, JSON.readTree("{}"),
+                zone, tier, roles, 1, Instant.now(), null, 1200L, schema, JSON.readTree("{}"),
                 new CatalogEntry.Preview(synthetic, previewColumns, List.of(Map.of("income", 1))));
     }
 
