@@ -1,6 +1,9 @@
 package io.veil.gateway.federation;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veil.gateway.ingest.PublishedStatistics;
 import io.veil.policy.ColumnRole;
 
 import java.util.ArrayList;
@@ -22,6 +25,9 @@ public final class CatalogValidation {
     private static final Pattern ORG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DIGEST = Pattern.compile("[a-f0-9]{64}");
     static final int MAX_PREVIEW_ROWS = 100;
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private CatalogValidation() {}
 
@@ -57,6 +63,7 @@ public final class CatalogValidation {
             columns.add(name);
         }
         require(e.statistics() == null || e.statistics().isObject(), "statistics");
+        JsonNode statistics = published(e.statistics());
         CatalogEntry.Preview p = e.preview();
         require(p != null && p.synthetic(), "preview (must be synthetic)");
         require(p.columns() != null && p.columns().equals(columns), "preview columns");
@@ -71,7 +78,21 @@ public final class CatalogValidation {
         return new CatalogEntry(e.id(), e.name(), e.description() == null ? "" : e.description(),
                 e.tags() == null ? List.of() : List.copyOf(e.tags()), e.license() == null ? "" : e.license(), e.ownerOrg(),
                 e.zone(), e.tier(), e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentDigest(), e.approxEntities(),
-                e.schema(), e.statistics(), p);
+                e.schema(), statistics, p);
+    }
+
+    /**
+     * The peer's statistics if they have the published shape (ADR 0020: noisy entity counts); anything else —
+     * e.g. the exact statistics a peer running an older version exports — is dropped, not stored or served.
+     */
+    private static JsonNode published(JsonNode statistics) {
+        if (statistics == null) return null;
+        try {
+            STRICT.treeToValue(statistics, PublishedStatistics.class);
+            return statistics;
+        } catch (Exception notPublishedShape) {
+            return null;
+        }
     }
 
     static void distinctIds(List<CatalogEntry> entries) throws Invalid {
