@@ -7,6 +7,7 @@ import io.veil.gateway.ingest.CsvIngest;
 import io.veil.gateway.ingest.JobCopy;
 import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
+import io.veil.gateway.ingest.RamSpool;
 import org.bouncycastle.crypto.engines.SM4Engine;
 import org.bouncycastle.crypto.modes.GCMBlockCipher;
 import org.bouncycastle.crypto.params.AEADParameters;
@@ -54,6 +55,7 @@ public final class IngestBench {
         roles.put("income", "METRIC");
         roles.put("note", "SENSITIVE");
         IngestLimits limits = IngestLimits.defaults().withMaxBytes(Long.MAX_VALUE);
+        RamSpool spool = RamSpool.open(RamSpool.SHM, dir); // the bench's own namespace, as a node has one
 
         System.out.println("| suite | raw cipher (MB/s) | Veil ingest, CSV blob only (MB/s) | ingest / raw "
                 + "| Veil ingest + DuckDB job copy (MB/s, as uploads run now) | with copy / raw |");
@@ -79,7 +81,7 @@ public final class IngestBench {
                 withCopy = Math.max(withCopy, mbPerSecond(bytes, () -> {
                     DataKey key = DataKey.generate(suite);
                     IngestResult r;
-                    try (JobCopy copy = JobCopy.start(4L << 30, JobCopy.Format.DUCKDB)) {
+                    try (JobCopy copy = JobCopy.start(spool, 4L << 30, JobCopy.Format.DUCKDB)) {
                         try (InputStream in = Files.newInputStream(csv);
                              OutputStream enc = new PipelinedOutputStream(key.encryptingStream(
                                      new BufferedOutputStream(Files.newOutputStream(out), 1 << 16), "bench:1".getBytes(StandardCharsets.UTF_8)))) {

@@ -21,7 +21,8 @@ public record VeilProperties(
         @DefaultValue Upload upload,
         @DefaultValue Identity identity,
         @DefaultValue Demo demo,
-        @DefaultValue Ledger ledger) {
+        @DefaultValue Ledger ledger,
+        @DefaultValue Catalog catalog) {
 
     public record Zone(@DefaultValue("zone-local") String id,
                        @DefaultValue("PUBLIC") String tier,
@@ -75,4 +76,14 @@ public record VeilProperties(
                          @DefaultValue("veil-ledger") String chaincode) {}
 
     public record Demo(@DefaultValue("false") boolean enabled) {}
+
+    /**
+     * Catalog statistics (ADR 0020, docs/privacy.md §10): {@code minEntities} is the zone's floor for k;
+     * a dataset's k is the largest of it and every offer's {@code minEntities} on the dataset.
+     */
+    public record Catalog(@DefaultValue("10") int minEntities) {
+        public Catalog {
+            if (minEntities < 1) throw new IllegalArgumentException("veil.catalog.min-entities must be at least 1");
+        }
+    }
 }

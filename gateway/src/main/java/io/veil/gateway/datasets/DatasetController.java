@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import io.veil.gateway.api.ApiException;
+import io.veil.gateway.ingest.PublishedStatistics;
 import io.veil.gateway.keys.ZoneCommitments;
 import io.veil.gateway.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,11 +34,13 @@ public class DatasetController {
     private final DatasetService service;
     private final DatasetStore store;
     private final PreviewService previews;
+    private final CatalogStatistics statistics;
     private final ObjectMapper json;
     private final ZoneCommitments commitments;
 
-    public DatasetController(DatasetService service, DatasetStore store, PreviewService previews, ObjectMapper json,
-                             ZoneCommitments commitments) {
+    public DatasetController(DatasetService service, DatasetStore store, PreviewService previews, CatalogStatistics statistics,
+                             ObjectMapper json, ZoneCommitments commitments) {
+        this.statistics = statistics;
         this.commitments = commitments;
         this.service = service;
         this.store = store;
@@ -46,14 +49,20 @@ public class DatasetController {
     }
 
     /**
-     * The owner's view of what it uploaded: {@code contentCommitment} is the zone's keyed commitment to the
-     * SHA-256 of the file (ADR 0021), {@code contentOpeningKey} lets the owner check it.
+     * The owner's view of what it uploaded (its exact row count is its own): {@code contentCommitment} is the
+     * zone's keyed commitment to the SHA-256 of the file (ADR 0021), {@code contentOpeningKey} lets the owner check it.
      */
     public record RegisteredView(String id, int version, long rowCount, String contentCommitment, String contentOpeningKey,
                                  JsonNode schema) {}
 
-    public record VersionView(int version, String contentCommitment, long rowCount, long sizeBytes, JsonNode schema,
-                              JsonNode statistics, Instant createdAt) {}
+    /**
+     * One version in the catalog (ADR 0020). Only the current version has a schema, and only in a dataset's own
+     * entry {@code approxEntities} (noisy distinct entities, two significant digits; absent below the
+     * threshold) and {@code statistics}; older versions show number, commitment and date. {@code rowCount} and
+     * {@code sizeBytes} are exact and shown to the owning organisation only.
+     */
+    public record VersionView(int version, String contentCommitment, Instant createdAt, JsonNode schema, Long approxEntities,
+                              PublishedStatistics statistics, Long rowCount, Long sizeBytes) {}
 
     public record DatasetView(String id, String name, String description, List<String> tags, String license,
                               String ownerOrg, String zoneId, String zoneTier, Map<String, String> columnRoles,
@@ -88,14 +97,14 @@ public class DatasetController {
         return new Page<>(items, store.count(q, tag), offset, limit);
     }
 
-    @Operation(summary = "Dataset metadata: schema, column roles, versions and safe statistics")
+    @Operation(summary = "Dataset metadata: schema, column roles, versions; noisy entity statistics of the current version")
     @GetMapping("/{id}")
     @PreAuthorize(CATALOG_READERS)
     public DatasetView get(@PathVariable String id) {
         return view(store.find(checkId(id)).orElseThrow(() -> ApiException.notFound("dataset")), true);
     }
 
-    @Operation(summary = "Synthetic preview rows generated from schema and safe statistics (never real rows)")
+    @Operation(summary = "Synthetic preview rows generated from schema and published statistics (never real rows)")
     @GetMapping("/{id}/preview")
     @PreAuthorize(CATALOG_READERS)
     public PreviewService.Preview preview(@PathVariable String id, @RequestParam(defaultValue = "20") int rows) {
@@ -117,8 +126,13 @@ public class DatasetController {
     }
 
     private DatasetView view(Dataset d, boolean withStats) {
-        List<VersionView> versions = store.versions(d.id()).stream().map(v -> new VersionView(v.version(), v.contentCommitment(),
-                v.rowCount(), v.sizeBytes(), tree(v.schemaJson()), withStats ? tree(v.statsJson()) : null, v.createdAt())).toList();
+        boolean owner = d.ownerOrg().equals(Caller.current().org());
+        List<VersionView> versions = store.versions(d.id()).stream().map(v -> {
+            boolean current = v.version() == d.currentVersion();
+            PublishedStatistics p = current && withStats ? statistics.published(v) : null;
+            return new VersionView(v.version(), v.contentCommitment(), v.createdAt(), current ? tree(v.schemaJson()) : null,
+                    p == null ? null : p.entities(), p, owner ? v.rowCount() : null, owner ? v.sizeBytes() : null);
+        }).toList();
         return new DatasetView(d.id(), d.name(), d.description(), d.tags(), d.license(), d.ownerOrg(), d.zoneId(),
                 d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), versions);
     }

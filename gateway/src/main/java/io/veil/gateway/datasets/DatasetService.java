@@ -12,9 +12,11 @@ import io.veil.gateway.ingest.IngestLimits;
 import io.veil.gateway.ingest.IngestResult;
 import io.veil.gateway.ingest.JobCopy;
 import io.veil.gateway.ingest.ParquetIngest;
+import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.ingest.UploadFormat;
 import io.veil.gateway.ledger.LedgerOutbox;
 import io.veil.gateway.security.Caller;
+import io.veil.sandbox.privacy.SecureNoise;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.commons.fileupload2.core.FileItemInput;
 import org.springframework.http.HttpStatus;
@@ -51,10 +53,14 @@ public class DatasetService {
     private final VeilProperties props;
     private final ObjectMapper json;
     private final ZoneCommitments commitments;
+    private final RamSpool spool;
+    private final SecureNoise noise = new SecureNoise();
 
     public DatasetService(DatasetStore store, BlobStore blobs, ZoneKeyStore keys, LedgerOutbox outbox,
-                          TransactionTemplate tx, VeilProperties props, ObjectMapper json, ZoneCommitments commitments) {
+                          TransactionTemplate tx, VeilProperties props, ObjectMapper json, ZoneCommitments commitments,
+                          RamSpool spool) {
         this.commitments = commitments;
+        this.spool = spool;
         this.store = store;
         this.blobs = blobs;
         this.keys = keys;
@@ -179,7 +185,7 @@ public class DatasetService {
         IngestResult result;
         JobCopy.Converted converted;
         String copyName;
-        try (JobCopy copy = JobCopy.start(props.upload().copySpoolMaxBytes(), JobCopy.Format.of(props.upload().jobCopyFormat()));
+        try (JobCopy copy = JobCopy.start(spool, props.upload().copySpoolMaxBytes(), JobCopy.Format.of(props.upload().jobCopyFormat()));
              InputStream raw = new BufferedInputStream(data, 1 << 16)) {
             raw.mark(8);
             byte[] head = raw.readNBytes(4);
@@ -190,7 +196,7 @@ public class DatasetService {
             try (OutputStream enc = new PipelinedOutputStream(dataKey.encryptingStream(pending.out(), aad))) {
                 OutputStream sink = copy.tee(enc);
                 result = format == UploadFormat.PARQUET
-                        ? ParquetIngest.ingest(raw, roles, limits, sink)
+                        ? ParquetIngest.ingest(raw, roles, limits, sink, spool)
                         : CsvIngest.ingest(raw, roles, limits, sink);
             }
             afterData.run();
@@ -223,11 +229,14 @@ public class DatasetService {
             throw e;
         }
         try {
+            // The catalog's noise is drawn here, once per version, and only the noisy counts are stored (ADR 0020).
+            boolean oneRowPerEntity = converted != null && converted.uniqueEntityColumn() != null;
+            var statistics = result.counts().noised(oneRowPerEntity, props.catalog().minEntities(), noise);
             DatasetVersion v = new DatasetVersion(datasetId, version, contentCommitment(datasetId, version, result.sha256Hex()),
                     result.rowCount(), size,
-                    json.writeValueAsString(result.schema()), json.writeValueAsString(result.stats()), blobName,
+                    json.writeValueAsString(result.schema()), json.writeValueAsString(statistics), blobName,
                     Base64.getEncoder().encodeToString(wrapped.ciphertext()), wrapped.zoneKeyVersion(), Instant.now(),
-                    copyName, converted == null ? null : converted.uniqueEntityColumn());
+                    copyName, converted == null ? null : converted.uniqueEntityColumn(), result.counts().columnsWithoutNulls());
             return new Stored(v);
         } catch (Exception e) {
             deleteBlobs(blobName, copyName);

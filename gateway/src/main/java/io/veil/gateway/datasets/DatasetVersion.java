@@ -13,10 +13,24 @@ import java.time.Instant;
  *                           name says, or null (CSV only: older versions, or the copy could not be made)
  * @param uniqueEntityColumn the ENTITY_ID column, if ingest proved it non-null and unique per row;
  *                           null when not unique or unknown (the planner then counts distinct entities)
+ * @param nonNullColumns     columns ingest proved free of NULLs (exact, internal: the planner needs no
+ *                           per-aggregate support count for them); empty when unknown
  */
 public record DatasetVersion(String datasetId, int version, String contentCommitment, long rowCount, long sizeBytes,
                              String schemaJson, String statsJson, String blobName, String wrappedKey,
-                             String zoneKeyVersion, Instant createdAt, String copyBlobName, String uniqueEntityColumn) {
+                             String zoneKeyVersion, Instant createdAt, String copyBlobName, String uniqueEntityColumn,
+                             java.util.Set<String> nonNullColumns) {
+    public DatasetVersion {
+        nonNullColumns = nonNullColumns == null ? java.util.Set.of() : java.util.Set.copyOf(nonNullColumns);
+    }
+
+    /** A version whose columns' nullness is unknown. */
+    public DatasetVersion(String datasetId, int version, String contentCommitment, long rowCount, long sizeBytes,
+                          String schemaJson, String statsJson, String blobName, String wrappedKey, String zoneKeyVersion,
+                          Instant createdAt, String copyBlobName, String uniqueEntityColumn) {
+        this(datasetId, version, contentCommitment, rowCount, sizeBytes, schemaJson, statsJson, blobName, wrappedKey,
+                zoneKeyVersion, createdAt, copyBlobName, uniqueEntityColumn, java.util.Set.of());
+    }
 
     /** A CSV-only version (no job copy, entity uniqueness unknown). */
     public DatasetVersion(String datasetId, int version, String contentCommitment, long rowCount, long sizeBytes, String schemaJson,

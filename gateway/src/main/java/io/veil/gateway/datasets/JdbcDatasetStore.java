@@ -51,10 +51,11 @@ public class JdbcDatasetStore implements DatasetStore {
 
     private void insertVersion(DatasetVersion v) {
         jdbc.update("INSERT INTO dataset_versions(dataset_id,version,content_commitment,row_count,size_bytes,schema_json,stats_json,"
-                        + "blob_name,wrapped_key,zone_key_version,created_at,parquet_blob_name,unique_entity_column) "
-                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                        + "blob_name,wrapped_key,zone_key_version,created_at,parquet_blob_name,unique_entity_column,non_null_columns) "
+                        + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 v.datasetId(), v.version(), v.contentCommitment(), v.rowCount(), v.sizeBytes(), v.schemaJson(), v.statsJson(),
-                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()), v.copyBlobName(), v.uniqueEntityColumn());
+                v.blobName(), v.wrappedKey(), v.zoneKeyVersion(), ts(v.createdAt()), v.copyBlobName(), v.uniqueEntityColumn(),
+                json(new java.util.TreeSet<>(v.nonNullColumns())));
     }
 
     @Override
@@ -166,5 +167,7 @@ public class JdbcDatasetStore implements DatasetStore {
             rs.getString("dataset_id"), rs.getInt("version"), rs.getString("content_commitment"), rs.getLong("row_count"),
             rs.getLong("size_bytes"), rs.getString("schema_json"), rs.getString("stats_json"),
             rs.getString("blob_name"), rs.getString("wrapped_key"), rs.getString("zone_key_version"),
-            rs.getTimestamp("created_at").toInstant(), rs.getString("parquet_blob_name"), rs.getString("unique_entity_column"));
+            rs.getTimestamp("created_at").toInstant(), rs.getString("parquet_blob_name"), rs.getString("unique_entity_column"),
+            rs.getString("non_null_columns") == null ? java.util.Set.of()
+                    : parse(rs.getString("non_null_columns"), new TypeReference<java.util.Set<String>>() {}));
 }

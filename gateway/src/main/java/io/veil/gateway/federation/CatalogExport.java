@@ -3,17 +3,20 @@ package io.veil.gateway.federation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.veil.gateway.config.VeilProperties;
+import io.veil.gateway.datasets.CatalogStatistics;
 import io.veil.gateway.datasets.Dataset;
 import io.veil.gateway.datasets.DatasetStore;
 import io.veil.gateway.datasets.DatasetVersion;
 import io.veil.gateway.datasets.PreviewService;
+import io.veil.gateway.ingest.PublishedStatistics;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
 
 /**
- * This zone's catalog as its peers see it. Built only from catalog metadata, the stored safe
- * statistics and {@link PreviewService} (which never opens a blob), so no cell value can cross
+ * This zone's catalog as its peers see it. Built only from catalog metadata, the current version's
+ * published statistics — under this zone's strictest k, at export time (ADR 0020) — and
+ * {@link PreviewService} (which never opens a blob), so no cell value and no exact count can cross
  * the zone boundary through it (invariant 1).
  */
 @Component
@@ -21,11 +24,14 @@ public class CatalogExport {
     public static final int MAX_PAGE = 100;
     private final DatasetStore store;
     private final PreviewService previews;
+    private final CatalogStatistics statistics;
     private final VeilProperties veil;
     private final FederationProperties fed;
     private final ObjectMapper json;
 
-    public CatalogExport(DatasetStore store, PreviewService previews, VeilProperties veil, FederationProperties fed, ObjectMapper json) {
+    public CatalogExport(DatasetStore store, PreviewService previews, CatalogStatistics statistics, VeilProperties veil,
+                         FederationProperties fed, ObjectMapper json) {
+        this.statistics = statistics;
         this.store = store;
         this.previews = previews;
         this.veil = veil;
@@ -47,10 +53,11 @@ public class CatalogExport {
 
     private CatalogEntry entry(Dataset d) {
         DatasetVersion v = store.version(d.id(), d.currentVersion()).orElseThrow();
-        PreviewService.Preview p = previews.preview(v, Math.max(1, Math.min(fed.previewRows(), MAX_PAGE)));
+        PublishedStatistics published = statistics.published(v);
+        PreviewService.Preview p = previews.preview(v, published, Math.max(1, Math.min(fed.previewRows(), MAX_PAGE)));
         return new CatalogEntry(d.id(), d.name(), d.description(), d.tags(), d.license(), d.ownerOrg(), d.zoneId(),
-                d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), v.contentCommitment(), v.rowCount(),
-                tree(v.schemaJson()), tree(v.statsJson()), new CatalogEntry.Preview(true, p.columns(), p.rows()));
+                d.zoneTier(), d.roles(), d.currentVersion(), d.createdAt(), v.contentCommitment(), published.entities(),
+                tree(v.schemaJson()), json.valueToTree(published), new CatalogEntry.Preview(true, p.columns(), p.rows()));
     }
 
     private JsonNode tree(String s) {

@@ -1,6 +1,9 @@
 package io.veil.gateway.federation;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.veil.gateway.ingest.PublishedStatistics;
 import io.veil.policy.ColumnRole;
 
 import java.util.ArrayList;
@@ -22,6 +25,9 @@ public final class CatalogValidation {
     private static final Pattern ORG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Pattern DIGEST = Pattern.compile("[a-f0-9]{64}");
     static final int MAX_PREVIEW_ROWS = 100;
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     private CatalogValidation() {}
 
@@ -41,7 +47,8 @@ public final class CatalogValidation {
         require(e.ownerOrg() != null && ORG.matcher(e.ownerOrg()).matches(), "ownerOrg");
         require(text(e.description(), 4000) && text(e.license(), 128), "description/license");
         require(e.tags() == null || e.tags().size() <= 20 && e.tags().stream().allMatch(t -> t != null && TAG.matcher(t).matches()), "tags");
-        require(e.currentVersion() >= 1 && e.rowCount() >= 0 && e.createdAt() != null, "version/rowCount/createdAt");
+        require(e.currentVersion() >= 1 && (e.approxEntities() == null || e.approxEntities() >= 0) && e.createdAt() != null,
+                "version/approxEntities/createdAt");
         require(e.contentCommitment() == null || DIGEST.matcher(e.contentCommitment()).matches(), "contentCommitment");
         require(e.columnRoles() != null && !e.columnRoles().isEmpty() && e.columnRoles().size() <= 1000, "columnRoles");
         for (Map.Entry<String, String> c : e.columnRoles().entrySet()) {
@@ -56,6 +63,7 @@ public final class CatalogValidation {
             columns.add(name);
         }
         require(e.statistics() == null || e.statistics().isObject(), "statistics");
+        JsonNode statistics = published(e.statistics());
         CatalogEntry.Preview p = e.preview();
         require(p != null && p.synthetic(), "preview (must be synthetic)");
         require(p.columns() != null && p.columns().equals(columns), "preview columns");
@@ -69,8 +77,22 @@ public final class CatalogValidation {
                 "schema too large");
         return new CatalogEntry(e.id(), e.name(), e.description() == null ? "" : e.description(),
                 e.tags() == null ? List.of() : List.copyOf(e.tags()), e.license() == null ? "" : e.license(), e.ownerOrg(),
-                e.zone(), e.tier(), e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentCommitment(), e.rowCount(),
-                e.schema(), e.statistics(), p);
+                e.zone(), e.tier(), e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentCommitment(), e.approxEntities(),
+                e.schema(), statistics, p);
+    }
+
+    /**
+     * The peer's statistics if they have the published shape (ADR 0020: noisy entity counts); anything else —
+     * e.g. the exact statistics a peer running an older version exports — is dropped, not stored or served.
+     */
+    private static JsonNode published(JsonNode statistics) {
+        if (statistics == null) return null;
+        try {
+            STRICT.treeToValue(statistics, PublishedStatistics.class);
+            return statistics;
+        } catch (Exception notPublishedShape) {
+            return null;
+        }
     }
 
     static void distinctIds(List<CatalogEntry> entries) throws Invalid {

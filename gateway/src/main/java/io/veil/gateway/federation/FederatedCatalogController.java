@@ -59,7 +59,8 @@ class FederatedCatalogController {
                                    String ownerOrg, String zone, String tier, boolean local, Map<String, String> columnRoles,
                                    int currentVersion, Instant createdAt, Instant fetchedAt, DataProductLabels.Label dataProduct) {}
 
-    public record RemoteDetail(FederatedDataset dataset, String contentCommitment, long rowCount, JsonNode schema, JsonNode statistics) {}
+    /** A peer's entry as fetched: {@code approxEntities} and {@code statistics} are what that zone published (ADR 0020). */
+    public record RemoteDetail(FederatedDataset dataset, String contentCommitment, Long approxEntities, JsonNode schema, JsonNode statistics) {}
 
     public record Page(List<FederatedDataset> items, long total, int offset, int limit) {}
 
@@ -95,13 +96,13 @@ class FederatedCatalogController {
         return new Page(items, localTotal + remoteTotal, offset, limit);
     }
 
-    @Operation(summary = "A peer zone's dataset: metadata, schema, column roles and safe statistics as last fetched")
+    @Operation(summary = "A peer zone's dataset: metadata, schema, column roles and its published statistics as last fetched")
     @GetMapping("/datasets/{zone}/{id}")
     @PreAuthorize(CATALOG_READERS)
     RemoteDetail get(@PathVariable String zone, @PathVariable String id) {
         RemoteCatalogStore.RemoteDataset r = find(zone, id);
         CatalogEntry e = r.entry();
-        return new RemoteDetail(view(r), e.contentCommitment(), e.rowCount(), e.schema(), e.statistics());
+        return new RemoteDetail(view(r), e.contentCommitment(), e.approxEntities(), e.schema(), e.statistics());
     }
 
     @Operation(summary = "Synthetic preview of a peer zone's dataset, from the fetched copy (never real rows)")

@@ -35,7 +35,7 @@ public class RemoteCatalogStore {
 
     private void insert(String zone, String tier, CatalogEntry e, Instant fetchedAt) {
         CatalogEntry meta = new CatalogEntry(e.id(), e.name(), e.description(), e.tags(), e.license(), e.ownerOrg(),
-                zone, tier, e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentCommitment(), e.rowCount(),
+                zone, tier, e.columnRoles(), e.currentVersion(), e.createdAt(), e.contentCommitment(), e.approxEntities(),
                 e.schema(), null, null);
         jdbc.update("INSERT INTO remote_datasets(zone_id,dataset_id,name,zone_tier,owner_org,current_version,created_at,"
                         + "fetched_at,search_text,tags_json,meta_json,stats_json,preview_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -102,7 +102,7 @@ public class RemoteCatalogStore {
         CatalogEntry.Preview preview = parse(rs.getString("preview_json"), new TypeReference<>() {});
         CatalogEntry full = new CatalogEntry(meta.id(), meta.name(), meta.description(), meta.tags(), meta.license(),
                 meta.ownerOrg(), meta.zone(), meta.tier(), meta.columnRoles(), meta.currentVersion(), meta.createdAt(),
-                meta.contentCommitment(), meta.rowCount(), meta.schema(), stats, preview);
+                meta.contentCommitment(), meta.approxEntities(), meta.schema(), stats, preview);
         return new RemoteDataset(rs.getString("zone_id"), rs.getString("zone_tier"), full,
                 rs.getTimestamp("fetched_at").toInstant());
     };

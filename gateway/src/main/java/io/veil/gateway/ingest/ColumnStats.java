@@ -5,26 +5,17 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
 /**
- * Catalog statistics that identify nobody (invariant 1). Which fields are present depends on the
- * column's role (see {@link StatsCollector}):
+ * One column's published statistics; which fields exist depends on the role:
  * <ul>
- *   <li>every column: {@code nullCount};</li>
- *   <li>DIMENSION (not DOUBLE): {@code frequentValues} — only values shared by at least {@link #K}
- *       rows — and {@code approxDistinct} (2 significant digits); {@code highCardinality} once too
- *       many distinct values were seen to track them;</li>
- *   <li>METRIC and numeric DIMENSION: {@code mean} and {@code stddev} to 3 significant digits, only
- *       over at least K values;</li>
- *   <li>ENTITY_ID, QUASI_IDENTIFIER, JOIN_KEY, SENSITIVE of type VARCHAR: {@code length}, a
- *       power-of-two bucket range of value lengths, only over at least K values.</li>
+ *   <li>every column: {@code nullEntities}, entities with a NULL in it, when that reaches the threshold;</li>
+ *   <li>DIMENSION (not DOUBLE): {@code values}, entities per value for values reaching the threshold,
+ *       largest first, and {@code approxDistinct}, the noisy number of distinct values; with
+ *       {@code highCardinality} instead of values when there are too many to list;</li>
+ *   <li>VARCHAR ENTITY_ID, QUASI_IDENTIFIER, JOIN_KEY, SENSITIVE: {@code lengths}, entities per
+ *       power-of-two length band ("8-15") for bands reaching the threshold.</li>
  * </ul>
- * Never a minimum, maximum or quantile: those are individual values.
+ * Never a minimum, maximum, quantile, mean or deviation: those are individual values or move with one.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ColumnStats(long nullCount, Map<String, Long> frequentValues, Long approxDistinct,
-                          Boolean highCardinality, Double mean, Double stddev, LengthRange length) {
-    /** Minimum number of rows that must share a value before it may be published. */
-    public static final int K = 10;
-
-    /** Value lengths (UTF-16 code units) lie in [atLeast, atMost]; both are powers of two. */
-    public record LengthRange(int atLeast, int atMost) {}
-}
+public record ColumnStats(Long nullEntities, Map<String, Long> values, Long approxDistinct, Boolean highCardinality,
+                          Map<String, Long> lengths) {}

@@ -1,8 +1,9 @@
 package io.veil.gateway.ingest;
 
 import java.util.List;
-import java.util.Map;
 
-/** What an ingest produced besides the normalised CSV: schema, row count, SHA-256 of the upload, safe statistics. */
-public record IngestResult(List<ColumnInfo> schema, long rowCount, String sha256Hex, long bytesRead,
-                           Map<String, ColumnStats> stats) {}
+/**
+ * What an ingest produced besides the normalised CSV: schema, row count, SHA-256 of the upload, and the
+ * exact tallies the catalog's noisy statistics are drawn from (which must not be stored as they are).
+ */
+public record IngestResult(List<ColumnInfo> schema, long rowCount, String sha256Hex, long bytesRead, CatalogCounts counts) {}

@@ -27,12 +27,13 @@ import java.util.stream.Stream;
 /**
  * The copy of a dataset version that jobs read: a DuckDB database with sorted ENUMs for low-cardinality
  * text ({@link DuckDbCopy}, ADR 0019; the default) or Parquet (ADR 0015). While the normalised CSV
- * streams into its encrypted blob, a tee also writes it to an owner-only directory on /dev/shm (RAM,
- * never persistent disk, invariant 5); afterwards an in-memory DuckDB converts it to Parquet — with the
+ * streams into its encrypted blob, a tee also writes it to an owner-only directory in this node's
+ * {@link RamSpool} on /dev/shm (RAM, never persistent disk, invariant 5); afterwards an in-memory DuckDB converts it to Parquet — with the
  * worker's own CSV reader options, so every copy holds the same values — computes exactly whether the
  * entity column is non-null and unique per row, and, for the DuckDB format, writes the database from
  * that Parquet file. The copy is then encrypted with the version's data key. Everything on /dev/shm is
- * deleted in {@link #close()}.
+ * deleted in {@link #close()}, on success and on every abort; what a killed node leaves is swept when it
+ * restarts ({@link RamSpool#open}).
  *
  * <p>The copy is an optimisation, never a requirement: without /dev/shm, past the spool limit, or
  * on any conversion error the version is stored as CSV only and jobs read that (the fallback every
@@ -41,7 +42,6 @@ import java.util.stream.Stream;
  */
 public final class JobCopy implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(JobCopy.class);
-    static final Path SHM = Path.of("/dev/shm");
 
     /** What the conversion established. {@code uniqueEntityColumn} is null unless proven non-null and unique per row. */
     public record Converted(String uniqueEntityColumn) {}
@@ -75,21 +75,23 @@ public final class JobCopy implements Closeable {
         this.abandoned = dir == null;
     }
 
-    /** A copy spooling to /dev/shm, or a disabled one (CSV only) when that is not usable here. */
-    public static JobCopy start(long maxSpoolBytes, Format format) {
-        return start(SHM, maxSpoolBytes, format);
+    /** A copy spooling to this node's RAM spool, or a disabled one (CSV only) when there is none. */
+    public static JobCopy start(RamSpool spool, long maxSpoolBytes, Format format) {
+        return spool.dir().map(d -> start(d, maxSpoolBytes, format)).orElseGet(() -> new JobCopy(null, 0, format));
     }
 
     static JobCopy start(Path ramDir, long maxSpoolBytes, Format format) {
         if (maxSpoolBytes <= 0 || !Files.isDirectory(ramDir) || !Files.isWritable(ramDir)) return new JobCopy(null, 0, format);
+        Path dir = null;
         try {
-            Path dir = Files.createTempDirectory(ramDir, "veil-copy-", PosixFilePermissions.asFileAttribute(
+            dir = Files.createTempDirectory(ramDir, "veil-copy-", PosixFilePermissions.asFileAttribute(
                     PosixFilePermissions.fromString("rwx------")));
             JobCopy c = new JobCopy(dir, maxSpoolBytes, format);
             c.spool = new BufferedOutputStream(Files.newOutputStream(dir.resolve("normalised.csv")), 1 << 16);
             return c;
         } catch (IOException e) {
             log.warn("no job copy for this upload: cannot spool to RAM");
+            if (dir != null) new JobCopy(dir, 0, format).close(); // nothing may stay behind, also when only the file failed
             return new JobCopy(null, 0, format);
         }
     }

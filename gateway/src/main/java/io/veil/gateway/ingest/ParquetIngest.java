@@ -22,18 +22,19 @@ import java.util.Properties;
 
 /**
  * Parquet uploads. Parquet's footer is at the end, so it cannot be parsed as a stream: the upload
- * is spooled (size-limited, owner-only) to /dev/shm — RAM, never persistent disk (invariant 5) —
- * read with a fresh in-memory DuckDB into the same normalised CSV and statistics as the CSV path,
- * and deleted in all cases. Types map onto the five stored types; anything else is refused.
+ * is spooled (size-limited, owner-only) to this node's {@link RamSpool} on /dev/shm — RAM, never
+ * persistent disk (invariant 5) — read with a fresh in-memory DuckDB into the same normalised CSV and
+ * statistics as the CSV path, and deleted in all cases (a killed node's spool is swept at restart). Types map onto the five stored types; anything else is refused.
  */
 public final class ParquetIngest {
-    static final Path SHM = Path.of("/dev/shm");
-
     private ParquetIngest() {}
 
+    /** Spools to this node's RAM spool; PARQUET_UNSUPPORTED_HERE when it has none. */
     public static IngestResult ingest(InputStream upload, Map<String, String> declaredRoles, IngestLimits limits,
-                                      OutputStream normalizedSink) {
-        return ingest(upload, declaredRoles, limits, normalizedSink, SHM);
+                                      OutputStream normalizedSink, RamSpool spool) {
+        Path dir = spool.dir().orElseThrow(() -> new IngestException("PARQUET_UNSUPPORTED_HERE",
+                "Parquet needs a RAM file system (/dev/shm) on this node; upload CSV instead"));
+        return ingest(upload, declaredRoles, limits, normalizedSink, dir);
     }
 
     static IngestResult ingest(InputStream upload, Map<String, String> declaredRoles, IngestLimits limits,
@@ -42,29 +43,30 @@ public final class ParquetIngest {
             throw new IngestException("PARQUET_UNSUPPORTED_HERE", "Parquet needs a RAM file system (/dev/shm) on this node; upload CSV instead");
         }
         MeteredInput metered = new MeteredInput(upload, limits.maxBytes());
-        Path spool = null;
+        Path dir = null;
         try {
-            spool = Files.createTempFile(ramDir, "veil-upload-", ".parquet",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            dir = Files.createTempDirectory(ramDir, "veil-upload-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path spool = dir.resolve("upload.parquet");
             try (OutputStream out = Files.newOutputStream(spool)) {
                 metered.transferTo(out); // MeteredInput stops at maxBytes, so the RAM spool is bounded too
             }
-            return read(spool, declaredRoles, limits, normalizedSink, metered);
+            return read(spool, dir.resolve("spill"), declaredRoles, limits, normalizedSink, metered);
         } catch (IOException e) {
             throw new IngestException("UPLOAD_TRUNCATED", "the upload ended before it was complete");
         } finally {
-            if (spool != null) {
+            if (dir != null) {
                 try {
-                    Files.deleteIfExists(spool);
+                    RamSpool.delete(dir);
                 } catch (IOException ignored) {
-                    // RAM-backed: gone at reboot at the latest
+                    // swept when the node restarts, gone at reboot at the latest
                 }
             }
         }
     }
 
-    private static IngestResult read(Path file, Map<String, String> declaredRoles, IngestLimits limits, OutputStream sink,
-                                     MeteredInput metered) {
+    private static IngestResult read(Path file, Path spill, Map<String, String> declaredRoles, IngestLimits limits,
+                                     OutputStream sink, MeteredInput metered) {
         Properties props = new Properties();
         props.setProperty("jdbc_stream_results", "true"); // stream rows instead of materialising the whole file
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:", props)) {
@@ -73,6 +75,7 @@ public final class ParquetIngest {
                 s.execute("SET autoload_known_extensions=false");
                 s.execute("SET threads=1");
                 s.execute("SET memory_limit='512MB'");
+                s.execute("SET temp_directory='" + spill + "'"); // a spill stays in RAM and in the spool too
             }
             List<String> names = new ArrayList<>();
             List<String> duckTypes = new ArrayList<>();

@@ -2,119 +2,102 @@ package io.veil.gateway.ingest;
 
 import io.veil.policy.ColumnRole;
 
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Gathers one column's statistics during ingest and reduces them to a {@link ColumnStats} that
- * identifies nobody. What is gathered depends on the role, so identifying columns never even get
- * a value counter.
+ * Gathers one column's exact tallies during ingest — rows and distinct entities per value, per
+ * length band and for its nulls. What is gathered depends on the role, so identifying columns never
+ * even get a value counter, and METRIC / SENSITIVE values are never summarised (a mean of an
+ * unbounded value moves by x/n when one person is added). The tallies stay in memory; only noisy
+ * counts are ever stored ({@link CatalogCounts}).
  */
 final class StatsCollector {
-    /** Frequent values published per column; the rest are still counted in approxDistinct. */
-    static final int MAX_FREQUENT = 1_000;
-    private final ColumnRole role;
-    private final Types type;
-    private ValueCounter counter;
-    private Hll hll;
-    private final boolean moments;
-    private final boolean lengths;
-    private long nulls;
-    private long n;
-    private double shift;
-    private double sum;
-    private double sumSq;
-    private int minLen = Integer.MAX_VALUE;
-    private int maxLen;
+    /** Value lengths are banded by powers of two: band j holds lengths [2^j, 2^(j+1) − 1]. */
+    private static final int LENGTH_BANDS = 32;
+    private final EntityCounting counting;
+    private final ValueCounter counter;
+    private Hll distinct;
+    private EntitySketch[] valueEntities = new EntitySketch[16];
+    private final long[] lengthRows;
+    private final EntitySketch[] lengthEntities;
+    private long nullRows;
+    private final EntitySketch nullEntities;
 
-    StatsCollector(ColumnRole role, Types type, long[] charBudget) {
-        this.role = role;
-        this.type = type;
+    StatsCollector(ColumnRole role, Types type, long[] charBudget, EntityCounting counting) {
+        this.counting = counting;
         boolean dimension = role == ColumnRole.DIMENSION;
         this.counter = dimension && type != Types.DOUBLE ? new ValueCounter(charBudget) : null;
-        this.moments = type.numeric() && (dimension || role == ColumnRole.METRIC);
-        this.lengths = type == Types.VARCHAR && !dimension && role != ColumnRole.METRIC;
+        boolean lengths = type == Types.VARCHAR && !dimension && role != ColumnRole.METRIC;
+        this.lengthRows = lengths ? new long[LENGTH_BANDS] : null;
+        this.lengthEntities = lengths ? new EntitySketch[LENGTH_BANDS] : null;
+        this.nullEntities = counting.total();
     }
 
-    void addNull() {
-        nulls++;
+    /** A NULL cell in a row of {@code entity} ({@link EntitySketch#NO_ENTITY} when unknown). */
+    void addNull(long entity) {
+        nullRows++;
+        if (nullEntities != null) nullEntities.add(entity);
     }
 
-    /** One non-null value in canonical form. */
-    void add(Cell c) {
-        n++;
-        if (moments) {
-            // Shifted by the first value so the sums stay well conditioned (mean ≫ stddev is common for amounts).
-            if (n == 1) shift = c.value;
-            double d = c.value - shift;
-            sum += d;
-            sumSq += d * d;
-        }
+    /** One non-null value in canonical form, in a row of {@code entity}. */
+    void add(Cell c, long entity) {
         if (counter != null) {
             long h = ValueCounter.hash(c.chars, c.off, c.len);
-            if (hll != null) {
-                hll.add(h);
-            } else if (!counter.add(c.chars, c.off, c.len, h)) {
-                hll = new Hll();
-                counter.handOver(hll);
-                hll.add(h);
-            }
-        }
-        if (lengths) {
-            minLen = Math.min(minLen, c.len);
-            maxLen = Math.max(maxLen, c.len);
-        }
-    }
-
-    ColumnStats result() {
-        Map<String, Long> frequent = null;
-        Long distinct = null;
-        Boolean high = null;
-        if (counter != null) {
-            if (hll != null) {
-                high = true;
-                distinct = round(hll.estimate(), 2);
+            if (distinct != null) {
+                distinct.add(h);
             } else {
-                frequent = frequent(counter.entries());
-                distinct = round(counter.size(), 2);
+                int ordinal = counter.add(c.chars, c.off, c.len, h);
+                if (ordinal < 0) {
+                    distinct = new Hll();
+                    counter.handOver(distinct);
+                    distinct.add(h);
+                    valueEntities = null;
+                } else if (counting.on()) {
+                    sketch(ordinal).add(entity);
+                }
             }
         }
-        Double mean = null, sd = null;
-        if (moments && n >= ColumnStats.K) {
-            double m = sum / n;
-            mean = round3(shift + m);
-            sd = round3(Math.sqrt(Math.max(0, (sumSq - sum * m) / (n - 1))));
+        if (lengthRows != null) {
+            int band = 31 - Integer.numberOfLeadingZeros(c.len);
+            lengthRows[band]++;
+            if (counting.on()) {
+                if (lengthEntities[band] == null) lengthEntities[band] = counting.category();
+                lengthEntities[band].add(entity);
+            }
         }
-        ColumnStats.LengthRange length = null;
-        if (lengths && n >= ColumnStats.K) {
-            length = new ColumnStats.LengthRange(Integer.highestOneBit(Math.max(1, minLen)), ceilPow2(maxLen));
+    }
+
+    private EntitySketch sketch(int ordinal) {
+        if (ordinal >= valueEntities.length) valueEntities = Arrays.copyOf(valueEntities, Math.max(ordinal + 1, valueEntities.length * 2));
+        EntitySketch s = valueEntities[ordinal];
+        if (s == null) valueEntities[ordinal] = s = counting.category();
+        return s;
+    }
+
+    ColumnCounts result() {
+        Tally nulls = new Tally(null, nullRows, nullEntities);
+        List<Tally> lengths = null;
+        if (lengthRows != null) {
+            lengths = new ArrayList<>();
+            for (int j = 0; j < LENGTH_BANDS; j++) {
+                if (lengthRows[j] > 0) lengths.add(new Tally(band(j), lengthRows[j], lengthEntities[j]));
+            }
         }
-        return new ColumnStats(nulls, frequent, distinct, high, mean, sd, length);
+        if (counter == null) return new ColumnCounts(nulls, null, lengths, null);
+        if (distinct != null) {
+            return new ColumnCounts(nulls, null, lengths, new ColumnCounts.Distinct(distinct.estimate(), false, distinct.registers()));
+        }
+        List<Tally> values = new ArrayList<>(counter.size());
+        EntitySketch[] entities = valueEntities;
+        counter.forEach((value, rows, ordinal) -> values.add(new Tally(value, rows, counting.on() ? entities[ordinal] : null)));
+        return new ColumnCounts(nulls, values, lengths, new ColumnCounts.Distinct(counter.size(), true, 0));
     }
 
-    private static Map<String, Long> frequent(Map<String, Long> all) {
-        List<Map.Entry<String, Long>> kept = new ArrayList<>();
-        for (var e : all.entrySet()) if (e.getValue() >= ColumnStats.K) kept.add(e);
-        kept.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-        Map<String, Long> out = new LinkedHashMap<>();
-        for (var e : kept.subList(0, Math.min(kept.size(), MAX_FREQUENT))) out.put(e.getKey(), e.getValue());
-        return out;
-    }
-
-    private static int ceilPow2(int v) {
-        return v <= 1 ? 1 : Integer.highestOneBit(v - 1) << 1;
-    }
-
-    static long round(long v, int digits) {
-        return v == 0 ? 0 : new BigDecimal(v).round(new MathContext(digits)).longValue();
-    }
-
-    static double round3(double v) {
-        if (v == 0 || !Double.isFinite(v)) return 0;
-        return new BigDecimal(v).round(new MathContext(3)).doubleValue();
+    /** The label of length band j, e.g. "8-15". */
+    static String band(int j) {
+        long lo = 1L << j;
+        return lo + "-" + (2 * lo - 1);
     }
 }

@@ -10,17 +10,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Synthetic preview rows generated from the schema and the safe statistics only — the real rows
- * are never an input, so a preview can reveal nothing beyond the statistics: DIMENSION values
- * come from the frequent (≥ k rows) values weighted by count, numbers from the rounded mean and
- * deviation, and identifiers, quasi-identifiers, join keys and sensitive columns are always made up.
+ * Synthetic preview rows generated from the schema and the <em>published</em> statistics only — the
+ * real rows and the stored noisy counts are never an input, so a preview reveals nothing a catalog
+ * reader does not already see: DIMENSION values come from the published values (those reaching the
+ * threshold) weighted by their published entity counts; everything else — metrics, identifiers,
+ * quasi-identifiers, join keys, sensitive columns, and dimensions without published values — is made up.
  */
 public final class SyntheticPreview {
     private static final LocalDate EPOCH = LocalDate.of(1970, 1, 1);
 
     private SyntheticPreview() {}
 
-    public static List<Map<String, Object>> generate(List<ColumnInfo> schema, Map<String, ColumnStats> stats, int rows, long seed) {
+    public static List<Map<String, Object>> generate(List<ColumnInfo> schema, PublishedStatistics published, int rows, long seed) {
+        Map<String, ColumnStats> stats = published.columns();
         SplittableRandom r = new SplittableRandom(seed);
         List<Map<String, Object>> out = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
@@ -32,13 +34,8 @@ public final class SyntheticPreview {
     }
 
     private static Object value(ColumnInfo c, ColumnStats s, SplittableRandom r, int i) {
-        boolean published = c.role() == ColumnRole.DIMENSION || c.role() == ColumnRole.METRIC;
-        if (published && s != null && c.role() == ColumnRole.DIMENSION && s.frequentValues() != null && !s.frequentValues().isEmpty()) {
-            return typed(c.type(), weighted(s.frequentValues(), r));
-        }
-        if (published && s != null && s.mean() != null && s.stddev() != null) {
-            double v = StatsCollector.round3(s.mean() + gaussian(r) * s.stddev());
-            return c.type().equals("BIGINT") ? (Object) Math.round(v) : (Object) v;
+        if (c.role() == ColumnRole.DIMENSION && s != null && s.values() != null && !s.values().isEmpty()) {
+            return typed(c.type(), weighted(s.values(), r));
         }
         return synthetic(c, r, i);
     }
@@ -46,18 +43,13 @@ public final class SyntheticPreview {
     private static Object synthetic(ColumnInfo c, SplittableRandom r, int i) {
         return switch (c.type()) {
             case "BIGINT" -> c.role() == ColumnRole.DIMENSION || c.role() == ColumnRole.METRIC ? (long) r.nextInt(100) : 900_000_000L + i;
-            case "DOUBLE" -> StatsCollector.round3(r.nextDouble() * 100);
+            case "DOUBLE" -> r.nextInt(10_000) / 100.0;
             case "BOOLEAN" -> r.nextBoolean();
             case "DATE" -> EPOCH.plusDays(r.nextInt(365 * 30)).toString(); // fixed 1970–1999 range, unrelated to the data
             default -> c.role() == ColumnRole.DIMENSION
                     ? c.name() + "_" + (1 + r.nextInt(5))
                     : "synthetic-" + String.format("%04d", i + 1);
         };
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        // Box–Muller; SplittableRandom has no nextGaussian on Java 17.
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
     }
 
     private static String weighted(Map<String, Long> freq, SplittableRandom r) {

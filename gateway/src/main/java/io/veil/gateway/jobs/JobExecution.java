@@ -229,7 +229,7 @@ class JobExecution {
         // Exact, and fail-closed: only a column the ingest of this very version proved non-null and unique
         // per row lets the planner count rows instead of distinct entities (ADR 0015); null means unknown.
         boolean oneRowPerEntity = entity != null && entity.equals(t.version().uniqueEntityColumn());
-        return new DatasetRules(entity, offer.rules().minEntities(), dp, oneRowPerEntity);
+        return new DatasetRules(entity, offer.rules().minEntities(), dp, oneRowPerEntity, t.version().nonNullColumns());
     }
 
     private String seal(String jobId, ResultTable table) {

@@ -20,5 +20,6 @@ class VeilPropertiesDefaultsTest {
         assertThat(p.demo().enabled()).isFalse();
         assertThat(p.identity().embedded()).isFalse();
         assertThat(p.identity().clockSkewSeconds()).isEqualTo(60);
+        assertThat(p.catalog().minEntities()).isEqualTo(10);
     }
 }

@@ -52,6 +52,20 @@ abstract class DatasetStoreContractTest {
     }
 
     @Test
+    void keepsTheColumnsIngestProvedFreeOfNulls() {
+        Dataset d = dataset("org-a", "nonnull");
+        DatasetVersion base = version(d.id(), 1);
+        DatasetVersion v = new DatasetVersion(base.datasetId(), 1, base.contentCommitment(), base.rowCount(), base.sizeBytes(),
+                base.schemaJson(), base.statsJson(), base.blobName(), base.wrappedKey(), base.zoneKeyVersion(), base.createdAt(),
+                null, "person_id", java.util.Set.of("person_id", "district"));
+        assertThat(store.insert(d, v)).isTrue();
+        assertThat(store.version(d.id(), 1).orElseThrow().nonNullColumns()).containsExactlyInAnyOrder("person_id", "district");
+        Dataset unknown = dataset("org-a", "unknown");
+        assertThat(store.insert(unknown, version(unknown.id(), 1))).isTrue();
+        assertThat(store.version(unknown.id(), 1).orElseThrow().nonNullColumns()).isEmpty();
+    }
+
+    @Test
     void sameNameForSameOrgIsRefusedButOtherOrgMayUseIt() {
         Dataset a = dataset("org-a", "dup");
         assertThat(store.insert(a, version(a.id(), 1))).isTrue();

@@ -23,13 +23,18 @@ class CatalogValidationTest {
             SigningKey.generate(Suite.INTL).verifyingKey());
 
     CatalogEntry entry(String zone, String tier, boolean synthetic, List<String> previewColumns) throws Exception {
+        return entry(zone, tier, synthetic, previewColumns, "{\"minEntities\":10,\"threshold\":24,\"entities\":1200,"
+                + "\"columns\":{\"income\":{\"nullEntities\":30},\"person_id\":{\"lengths\":{\"8-15\":1200}}}}");
+    }
+
+    CatalogEntry entry(String zone, String tier, boolean synthetic, List<String> previewColumns, String statistics) throws Exception {
         Map<String, String> roles = new LinkedHashMap<>();
         roles.put("person_id", "ENTITY_ID");
         roles.put("income", "METRIC");
         JsonNode schema = JSON.readTree("[{\"name\":\"person_id\",\"type\":\"VARCHAR\",\"role\":\"ENTITY_ID\"},"
                 + "{\"name\":\"income\",\"type\":\"BIGINT\",\"role\":\"METRIC\"}]");
         return new CatalogEntry(UUID.randomUUID().toString(), "residents", "d", List.of("demo"), "l", "demo-provider-org",
-                zone, tier, roles, 1, Instant.now(), null, 10, schema, JSON.readTree("{}"),
+                zone, tier, roles, 1, Instant.now(), null, 1200L, schema, JSON.readTree(statistics),
                 new CatalogEntry.Preview(synthetic, previewColumns, List.of(Map.of("income", 1))));
     }
 
@@ -57,5 +62,18 @@ class CatalogValidationTest {
                 .isInstanceOf(CatalogValidation.Invalid.class).hasMessageContaining("synthetic");
         assertThatThrownBy(() -> CatalogValidation.check(entry("zone-public", "PUBLIC", true, List.of("person_id", "secret")), peer))
                 .isInstanceOf(CatalogValidation.Invalid.class).hasMessageContaining("preview columns");
+    }
+
+    @Test
+    void keepsPublishedStatisticsAndDropsAnyOtherShape() throws Exception {
+        CatalogEntry published = entry("zone-public", "PUBLIC", true, List.of("person_id", "income"));
+        assertThat(CatalogValidation.check(published, peer).statistics()).isEqualTo(published.statistics());
+        // What a peer on an older version exports: exact row-counted frequencies, null counts and moments.
+        CatalogEntry exact = entry("zone-public", "PUBLIC", true, List.of("person_id", "income"),
+                "{\"income\":{\"nullCount\":1,\"mean\":5123.4,\"stddev\":12.5}}");
+        assertThat(CatalogValidation.check(exact, peer).statistics()).isNull();
+        CatalogEntry extraField = entry("zone-public", "PUBLIC", true, List.of("person_id", "income"),
+                "{\"minEntities\":10,\"threshold\":24,\"columns\":{\"income\":{\"nullEntities\":30,\"mean\":5123.4}}}");
+        assertThat(CatalogValidation.check(extraField, peer).statistics()).isNull();
     }
 }

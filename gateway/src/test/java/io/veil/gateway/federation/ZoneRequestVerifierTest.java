@@ -28,7 +28,7 @@ class ZoneRequestVerifierTest {
                 new FederationProperties.Peer("zone-gm", "http://127.0.0.1:2", "SOCIAL", Suite.GM, b64(gmKey))),
                 List.of(), 60, 1000, 1 << 20, 1 << 24, 0, 0, 20, null, null, null);
         VeilProperties veil = new VeilProperties(new VeilProperties.Zone("zone-self", "SOCIAL", Suite.INTL, "x"),
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         return new ZoneRequestVerifier(new ZoneDirectory(fed, veil), "zone-self", fed, clock);
     }
 

@@ -3,6 +3,8 @@ package io.veil.gateway.ingest;
 import io.veil.crypto.DataKey;
 import io.veil.crypto.Suite;
 import io.veil.policy.ColumnRole;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +27,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The job copy on a real RAM directory and a real DuckDB, in both formats: exact uniqueness, the same values, fallbacks, nothing left behind. */
 class JobCopyTest {
-    static final Path SHM = Path.of("/dev/shm");
+    /** A namespace of its own on /dev/shm, as every node has (other processes may spool on this machine meanwhile). */
+    static RamSpool spool;
+    static Path SHM;
+
+    @BeforeAll
+    static void namespace(@TempDir Path dataDir) {
+        spool = RamSpool.open(RamSpool.SHM, dataDir);
+        SHM = spool.dir().orElseThrow();
+    }
+
+    @AfterAll
+    static void removeNamespace() {
+        spool.close();
+    }
     static final List<ColumnInfo> SCHEMA = List.of(new ColumnInfo("person_id", "VARCHAR", ColumnRole.ENTITY_ID),
             new ColumnInfo("district", "VARCHAR", ColumnRole.DIMENSION), new ColumnInfo("income", "BIGINT", ColumnRole.METRIC));
     static final byte[] AAD = "ds:1:copy".getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,7 @@
 package io.veil.gateway.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.support.ApiClient;
 import io.veil.gateway.support.ApiClient.Part;
 import io.veil.gateway.support.Flows;
@@ -35,8 +36,9 @@ class CrashSafeNodeTest {
     int port;
 
     @AfterEach
-    void stop() {
-        if (node != null) node.destroyForcibly();
+    void stop() throws Exception {
+        if (node != null) node.destroyForcibly().waitFor();
+        RamSpool.open(RamSpool.SHM, dataDir).close(); // the killed node's RAM namespace
     }
 
     void start() throws Exception {

@@ -9,6 +9,7 @@ import io.veil.gateway.datasets.BlobStore;
 import io.veil.gateway.datasets.DatasetService;
 import io.veil.gateway.ingest.ColumnInfo;
 import io.veil.gateway.ingest.JobCopy;
+import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.support.ApiClient.Part;
 import io.veil.gateway.support.ApiClient.Response;
 import io.veil.gateway.support.Flows;
@@ -40,6 +41,9 @@ class JobCopyInputTest extends GatewayTest {
     static final String QUERY = "SELECT district, age_band, COUNT(*) AS n, SUM(income) AS total, AVG(income) AS mean FROM %s "
             + "GROUP BY district, age_band";
     Flows flows;
+    @Autowired
+    RamSpool spool;
+
     @Autowired
     ZoneKeyStore keys;
 
@@ -95,7 +99,7 @@ class JobCopyInputTest extends GatewayTest {
         String copyName = BlobStore.copyBlobName(dataset, 1, JobCopy.Format.PARQUET);
         try {
             key.decryptFile(dataDir().resolve("blobs").resolve(dataset + ".v1.enc"), csv, (dataset + ":1").getBytes(StandardCharsets.UTF_8));
-            try (JobCopy copy = JobCopy.start(1L << 30, JobCopy.Format.PARQUET)) {
+            try (JobCopy copy = JobCopy.start(spool, 1L << 30, JobCopy.Format.PARQUET)) {
                 try (OutputStream tee = copy.tee(OutputStream.nullOutputStream())) {
                     Files.copy(csv, tee);
                 }

@@ -85,6 +85,13 @@ class OutputPrivacyAttackTest extends GatewayTest {
     }
 
     @Test
+    void ingestRecordsExactlyTheColumnsWithoutNulls() {
+        // Used only by the planner (no support count where none is needed); a wrong "non-null" would unguard bonus.
+        String stored = jdbc.queryForObject("SELECT non_null_columns FROM dataset_versions WHERE dataset_id = ?", String.class, dataset);
+        assertThat(stored).contains("\"income\"").contains("\"district\"").doesNotContain("bonus");
+    }
+
+    @Test
     void conditionalAggregateOnSmallCellIsSuppressed() {
         String c = contract();
         JsonNode row = rows(flows.run(c, ("SELECT count(*) AS n, sum(income) FILTER (WHERE district = 'rare') AS s, "

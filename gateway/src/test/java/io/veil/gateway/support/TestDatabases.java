@@ -17,14 +17,24 @@ public final class TestDatabases {
     private TestDatabases() {}
 
     public static DataSource freshH2() {
+        return freshH2At(null);
+    }
+
+    /** A fresh H2 migrated up to {@code version} only (null: all migrations), for migration tests. */
+    public static DataSource freshH2At(String version) {
         DriverManagerDataSource ds = new DriverManagerDataSource(
                 "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1",
                 "veil", "");
-        migrate(ds);
+        migrate(ds, version);
         return ds;
     }
 
     public static DataSource freshPostgres() {
+        return freshPostgresAt(null);
+    }
+
+    /** A fresh PostgreSQL schema migrated up to {@code version} only (null: all migrations). */
+    public static DataSource freshPostgresAt(String version) {
         String url = System.getenv("VEIL_TEST_PG_URL");
         if (url == null || url.isBlank()) {
             if ("true".equals(System.getenv("CI"))) {
@@ -41,11 +51,14 @@ public final class TestDatabases {
             throw new IllegalStateException("cannot reach PostgreSQL at " + url, e);
         }
         DriverManagerDataSource ds = new DriverManagerDataSource(url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema, user, "");
-        migrate(ds);
+        migrate(ds, version);
         return ds;
     }
 
-    private static void migrate(DataSource ds) {
-        Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    /** Applies the migrations up to {@code version} (null: all). */
+    public static void migrate(DataSource ds, String version) {
+        var config = Flyway.configure().dataSource(ds).locations("classpath:db/migration");
+        if (version != null) config.target(version);
+        config.load().migrate();
     }
 }
