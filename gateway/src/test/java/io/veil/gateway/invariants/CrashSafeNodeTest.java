@@ -3,20 +3,15 @@ package io.veil.gateway.invariants;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.veil.gateway.ingest.RamSpool;
 import io.veil.gateway.support.ApiClient;
+import io.veil.gateway.support.NodeProcess;
 import io.veil.gateway.support.ApiClient.Part;
 import io.veil.gateway.support.Flows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Random;
@@ -42,25 +37,7 @@ class CrashSafeNodeTest {
     }
 
     void start() throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-cp", System.getProperty("java.class.path"), "io.veil.gateway.VeilApplication",
-                "--spring.profiles.active=local", "--server.port=" + port, "--veil.data-dir=" + dataDir,
-                "--veil.demo.enabled=false", "--logging.level.root=WARN"));
-        node = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dataDir.resolve("node-" + System.nanoTime() + ".log").toFile()).start();
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            assertThat(node.isAlive()).as("node exited during start-up; see logs in " + dataDir).isTrue();
-            try {
-                var r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("UP")) return;
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("node did not become healthy");
+        node = NodeProcess.start(dataDir, port, "768m");
     }
 
     static String bigResidents(int rows) {

@@ -53,36 +53,31 @@ final class Nodes {
         return n;
     }
 
-    static ObjectNode doubleConstant(double v) {
+    /** A constant of DuckDB type {@code typeId}; the caller sets {@code value.value} unless it is NULL. */
+    private static ObjectNode constant(String typeId, boolean isNull) {
         ObjectNode n = expr("CONSTANT", "VALUE_CONSTANT");
         ObjectNode value = n.putObject("value");
         ObjectNode type = value.putObject("type");
-        type.put("id", "DOUBLE");
+        type.put("id", typeId);
         type.putNull("type_info");
-        value.put("is_null", false);
-        value.put("value", v);
+        value.put("is_null", isNull);
+        return n;
+    }
+
+    static ObjectNode doubleConstant(double v) {
+        ObjectNode n = constant("DOUBLE", false);
+        ((ObjectNode) n.get("value")).put("value", v);
         return n;
     }
 
     static ObjectNode integerConstant(long v) {
-        ObjectNode n = expr("CONSTANT", "VALUE_CONSTANT");
-        ObjectNode value = n.putObject("value");
-        ObjectNode type = value.putObject("type");
-        type.put("id", "BIGINT");
-        type.putNull("type_info");
-        value.put("is_null", false);
-        value.put("value", v);
+        ObjectNode n = constant("BIGINT", false);
+        ((ObjectNode) n.get("value")).put("value", v);
         return n;
     }
 
     static ObjectNode nullConstant() {
-        ObjectNode n = expr("CONSTANT", "VALUE_CONSTANT");
-        ObjectNode value = n.putObject("value");
-        ObjectNode type = value.putObject("type");
-        type.put("id", "NULL");
-        type.putNull("type_info");
-        value.put("is_null", true);
-        return n;
+        return constant("NULL", true);
     }
 
     static ObjectNode and(List<? extends JsonNode> terms) {
