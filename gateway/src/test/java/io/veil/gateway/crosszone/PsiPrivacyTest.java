@@ -360,11 +360,8 @@ class PsiPrivacyTest {
         assertThat(sum.get("sum").isIntegralNumber()).isTrue();
     }
 
-    @Test
-    void aFailureAfterTheDataWasReadSaysNothingAndStillSpendsEpsilon() {
-        String tag = tag();
-        Setup s = fx.setup(people(tag, 20), keys(tag, IntStream.range(0, 10)), o -> privacy(o, 0.5, 5, List.of(0, 1000)));
-        PeerCalls calls = zones.socialBean(PeerCalls.class);
+    /** The zone-to-zone body that opens a PSI_COUNT session on the public zone, as the social zone would send it. */
+    private Map<String, Object> sessionOpening(Setup s) {
         Map<String, Object> open = new LinkedHashMap<>();
         open.put("jobType", "PSI_COUNT");
         open.put("contractId", s.remoteContract());
@@ -374,6 +371,15 @@ class PsiPrivacyTest {
         open.put("initiatorJobId", UUID.randomUUID().toString());
         open.put("sessionId", Base64.getEncoder().encodeToString(new byte[16]));
         open.put("suite", zones.publicBean(ZoneKeyStore.class).suite().name());
+        return open;
+    }
+
+    @Test
+    void aFailureAfterTheDataWasReadSaysNothingAndStillSpendsEpsilon() {
+        String tag = tag();
+        Setup s = fx.setup(people(tag, 20), keys(tag, IntStream.range(0, 10)), o -> privacy(o, 0.5, 5, List.of(0, 1000)));
+        PeerCalls calls = zones.socialBean(PeerCalls.class);
+        Map<String, Object> open = sessionOpening(s);
         open.put("initiatorPrivacy", Map.of("microEpsilon", 1_000_000, "maxRowsPerEntity", 1));
         String session = calls.postJson(calls.peer(CrossZones.PUBLIC), "/federation/v1/psi/sessions", open).get("sessionId").asText();
         assertThatThrownBy(() -> calls.post(calls.peer(CrossZones.PUBLIC), "/federation/v1/psi/sessions/" + session + "/blinded",
@@ -394,15 +400,7 @@ class PsiPrivacyTest {
         String tag = tag();
         Setup s = fx.setup(people(tag, 20), keys(tag, IntStream.range(0, 10)), o -> {});
         PeerCalls calls = zones.socialBean(PeerCalls.class);
-        Map<String, Object> open = new LinkedHashMap<>();
-        open.put("jobType", "PSI_COUNT");
-        open.put("contractId", s.remoteContract());
-        open.put("consumerOrg", "demo-consumer-org");
-        open.put("datasetId", s.publicDataset());
-        open.put("joinKey", "person_id");
-        open.put("initiatorJobId", UUID.randomUUID().toString());
-        open.put("sessionId", Base64.getEncoder().encodeToString(new byte[16]));
-        open.put("suite", zones.publicBean(ZoneKeyStore.class).suite().name());
+        Map<String, Object> open = sessionOpening(s);
         assertThatThrownBy(() -> calls.postJson(calls.peer(CrossZones.PUBLIC), "/federation/v1/psi/sessions", open))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("INVALID_REQUEST"));
         open.put("initiatorPrivacy", Map.of("microEpsilon", 0, "maxRowsPerEntity", 1));
